@@ -1,0 +1,107 @@
+/**
+ * The narrow AWS surface shipper uses. Core code depends on these interfaces only; the
+ * real implementation (sdk-factory.ts) wraps SDK v3 clients, tests pass the simulated cloud
+ * or moto-backed clients. Shapes are the SDK's own, so a fake can't drift from the wire.
+ *
+ * Errors are thrown as the SDK throws them: an Error whose `name` is the AWS error code
+ * (`ValidationError`, `Throttling`, `ImageNotFoundException`, ...) and whose message is AWS's.
+ */
+import type * as cfn from '@aws-sdk/client-cloudformation';
+import type * as asg from '@aws-sdk/client-auto-scaling';
+import type * as ecr from '@aws-sdk/client-ecr';
+import type * as sts from '@aws-sdk/client-sts';
+import type * as ssm from '@aws-sdk/client-ssm';
+
+type Out<T> = Omit<T, '$metadata'>;
+
+export interface CloudFormationApi {
+  describeStacks(input: cfn.DescribeStacksCommandInput): Promise<Out<cfn.DescribeStacksCommandOutput>>;
+  describeStackEvents(input: cfn.DescribeStackEventsCommandInput): Promise<Out<cfn.DescribeStackEventsCommandOutput>>;
+  describeStackResources(input: cfn.DescribeStackResourcesCommandInput): Promise<Out<cfn.DescribeStackResourcesCommandOutput>>;
+  createChangeSet(input: cfn.CreateChangeSetCommandInput): Promise<Out<cfn.CreateChangeSetCommandOutput>>;
+  describeChangeSet(input: cfn.DescribeChangeSetCommandInput): Promise<Out<cfn.DescribeChangeSetCommandOutput>>;
+  executeChangeSet(input: cfn.ExecuteChangeSetCommandInput): Promise<Out<cfn.ExecuteChangeSetCommandOutput>>;
+  deleteChangeSet(input: cfn.DeleteChangeSetCommandInput): Promise<Out<cfn.DeleteChangeSetCommandOutput>>;
+  cancelUpdateStack(input: cfn.CancelUpdateStackCommandInput): Promise<Out<cfn.CancelUpdateStackCommandOutput>>;
+  deleteStack(input: cfn.DeleteStackCommandInput): Promise<Out<cfn.DeleteStackCommandOutput>>;
+}
+
+export interface AutoScalingApi {
+  describeAutoScalingGroups(input: asg.DescribeAutoScalingGroupsCommandInput): Promise<Out<asg.DescribeAutoScalingGroupsCommandOutput>>;
+  describeScalingActivities(input: asg.DescribeScalingActivitiesCommandInput): Promise<Out<asg.DescribeScalingActivitiesCommandOutput>>;
+}
+
+export interface EcrApi {
+  describeImages(input: ecr.DescribeImagesCommandInput): Promise<Out<ecr.DescribeImagesCommandOutput>>;
+}
+
+export interface StsApi {
+  getCallerIdentity(input: sts.GetCallerIdentityCommandInput): Promise<Out<sts.GetCallerIdentityCommandOutput>>;
+}
+
+export interface SsmApi {
+  putParameter(input: ssm.PutParameterCommandInput): Promise<Out<ssm.PutParameterCommandOutput>>;
+  getParameter(input: ssm.GetParameterCommandInput): Promise<Out<ssm.GetParameterCommandOutput>>;
+  getParameterHistory(input: ssm.GetParameterHistoryCommandInput): Promise<Out<ssm.GetParameterHistoryCommandOutput>>;
+}
+
+/** Everything a deploy needs from AWS, created once per command. */
+export interface AwsClients {
+  cloudFormation: CloudFormationApi;
+  autoScaling: AutoScalingApi;
+  ecr: EcrApi;
+  sts: StsApi;
+  ssm: SsmApi;
+}
+
+/** Injected time, so a ten-minute deploy is a millisecond test. */
+export interface Clock {
+  now(): Date;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        signal?.removeEventListener('abort', done);
+        clearTimeout(timer);
+        resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};
+
+/** AWS error names that mean "slow down and try again". */
+const THROTTLING_NAMES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+]);
+
+export function isThrottling(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return THROTTLING_NAMES.has(err.name) || /rate exceeded/i.test(err.message);
+}
+
+/** CloudFormation answers a missing stack with ValidationError "Stack with id X does not exist". */
+export function isStackMissing(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ValidationError' && /does not exist/i.test(err.message);
+}
+
+/** Builds an error shaped like the SDK's service exceptions (used by fakes and tests). */
+export function awsError(name: string, message: string, httpStatusCode = 400): Error {
+  const e = new Error(message) as Error & { $metadata: { httpStatusCode: number }; $fault: string };
+  e.name = name;
+  e.$metadata = { httpStatusCode };
+  e.$fault = httpStatusCode >= 500 ? 'server' : 'client';
+  return e;
+}

@@ -1,0 +1,236 @@
+/**
+ * The service descriptor (`shipper.yml`) schema. One source of truth for validation,
+ * defaults, the TypeScript types and the JSON Schema that `shipper schema` prints.
+ *
+ * Objects are strict: an unknown key is an error (with the closest known key suggested),
+ * because a typo that is silently ignored is a deploy that does something else.
+ */
+import { z } from 'zod';
+
+export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be lowercase letters, digits and dashes, starting with a letter (at most 40)');
+const isoDuration = z
+  .string()
+  .regex(/^PT(?=\d)(\d+H)?(\d+M)?(\d+S)?$/, 'must be an ISO-8601 duration such as PT15M or PT1H30M');
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
+const imageByDigest = z
+  .string()
+  .regex(/^[^\s@]+@sha256:[a-f0-9]{64}$/, 'must be pinned by digest: REPOSITORY@sha256:<64 hex digits>');
+const accountId = z.union([z.string(), z.number()]).transform((v) => String(v)).pipe(
+  z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id (quote it in YAML to keep leading zeros)'),
+);
+const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1');
+const port = z.number().int().min(1).max(65535);
+
+export const healthCheckSchema = z.strictObject({
+  /** HTTP path the app answers 2xx on when it is ready for traffic. */
+  path: z.string().startsWith('/').default('/health'),
+  /** Seconds between checks on the instance and in the target group. */
+  intervalSeconds: z.number().int().min(5).max(300).default(10),
+  /** Consecutive passes before the instance counts as healthy. */
+  healthyThreshold: z.number().int().min(1).max(10).default(2),
+  /** Seconds the app gets to become healthy after start before the instance signals FAILURE. */
+  gracePeriodSeconds: z.number().int().min(10).max(3600).default(300),
+});
+
+export const secretRefSchema = z.union([
+  z.strictObject({ ssm: z.string().regex(/^\/?[A-Za-z0-9_.\-/]+$/, 'must be an SSM parameter name such as /svc/db-password') }),
+  z.strictObject({
+    secretsManager: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN'),
+  }),
+]);
+
+export const scheduledActionSchema = z.strictObject({
+  name: name,
+  /** Cron in UTC unless timeZone is set: minute hour day-of-month month day-of-week. */
+  recurrence: z.string(),
+  timeZone: z.string().optional(),
+  minSize: z.number().int().min(0).optional(),
+  maxSize: z.number().int().min(0).optional(),
+  desiredCapacity: z.number().int().min(0).optional(),
+});
+
+export const loadBalancerSchema = z
+  .strictObject({
+    /** An existing target group the instances register with. */
+    targetGroupArn: z.string().regex(/^arn:aws[a-z-]*:elasticloadbalancing:/, 'must be a target group ARN').optional(),
+    /** Or an existing listener: shipper creates a target group and a listener rule on it. */
+    listenerArn: z.string().regex(/^arn:aws[a-z-]*:elasticloadbalancing:/, 'must be a listener ARN').optional(),
+    rule: z
+      .strictObject({
+        priority: z.number().int().min(1).max(50000),
+        hostHeader: z.string().optional(),
+        pathPattern: z.string().optional(),
+      })
+      .optional(),
+    /** The load balancer's DNS name and canonical hosted zone, for the Route53 alias and outputs. */
+    dnsName: z.string().optional(),
+    canonicalHostedZoneId: z.string().optional(),
+    /** Security group of the load balancer; the instance accepts proxy traffic only from it. */
+    securityGroupId: z.string().optional(),
+  })
+  .refine((lb) => Boolean(lb.targetGroupArn) !== Boolean(lb.listenerArn), {
+    message: 'set exactly one of targetGroupArn or listenerArn',
+  })
+  .refine((lb) => !lb.listenerArn || lb.rule, { message: 'listenerArn needs a rule (priority, hostHeader or pathPattern)', path: ['rule'] });
+
+export const networkSchema = z.strictObject({
+  vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, 'must be a VPC id such as vpc-0abc1234'),
+  subnets: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id such as subnet-0abc1234')).min(1),
+  loadBalancer: loadBalancerSchema.optional(),
+  /** A Route53 alias to the load balancer. */
+  dns: z
+    .strictObject({
+      name: z.string(),
+      hostedZoneId: z.string().optional(),
+      hostedZoneName: z.string().optional(),
+    })
+    .refine((d) => Boolean(d.hostedZoneId) !== Boolean(d.hostedZoneName), { message: 'set exactly one of hostedZoneId or hostedZoneName' })
+    .optional(),
+  /** CIDR ranges allowed to reach the proxy when there is no load balancer security group. */
+  ingressCidrs: z.array(z.string()).default([]),
+});
+
+const sidecarCommon = {
+  enabled: z.boolean().default(true),
+  image: imageByDigest.optional(),
+};
+
+export const reverseProxySchema = z.strictObject({
+  ...sidecarCommon,
+  listenPort: port.default(80),
+  clientMaxBodySize: z.string().regex(/^\d+[kKmMgG]?$/, 'must be an nginx size such as 10m').default('10m'),
+  proxyConnectTimeoutSeconds: z.number().int().min(1).max(300).default(5),
+  proxyReadTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
+  proxySendTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
+  keepaliveTimeoutSeconds: z.number().int().min(1).max(3600).default(75),
+});
+
+export const logRouterSchema = z.strictObject({
+  ...sidecarCommon,
+  output: z.enum(['cloudwatch', 'splunk']).default('cloudwatch'),
+  /** CloudWatch log group; default /shipper/<service>/<env>. */
+  logGroup: z.string().optional(),
+  retentionDays: z.number().int().min(1).default(30),
+  splunk: z
+    .strictObject({
+      host: z.string(),
+      port: port.default(8088),
+      /** The HEC token, by reference only. */
+      token: secretRefSchema,
+      tls: z.boolean().default(true),
+    })
+    .optional(),
+});
+
+export const metricsCollectorSchema = z.strictObject({
+  ...sidecarCommon,
+  namespace: z.string().optional(),
+  /** Seconds between metric collections. */
+  intervalSeconds: z.number().int().min(10).max(3600).default(60),
+  /** Scrape the app's Prometheus endpoint. */
+  prometheus: z.strictObject({ path: z.string().startsWith('/').default('/metrics'), port: port.optional() }).optional(),
+});
+
+export const customSidecarSchema = z.strictObject({
+  name: name,
+  image: imageByDigest,
+  command: z.array(z.string()).optional(),
+  environment: z.record(envVarName, z.string()).default({}),
+  /** Host ports published by the container (rarely needed: sidecars share the app network). */
+  ports: z.array(port).default([]),
+});
+
+export const sidecarsSchema = z.strictObject({
+  'reverse-proxy': reverseProxySchema.prefault({}),
+  'log-router': logRouterSchema.prefault({}),
+  'metrics-collector': metricsCollectorSchema.prefault({}),
+  custom: z.array(customSidecarSchema).default([]),
+});
+
+export const capacitySchema = z
+  .strictObject({
+    min: z.number().int().min(0).default(1),
+    max: z.number().int().min(1).default(2),
+    desired: z.number().int().min(0).default(1),
+  })
+  .refine((c) => c.min <= c.desired && c.desired <= c.max, {
+    message: 'capacity must satisfy min <= desired <= max',
+  });
+
+/** Everything an environment overlay may override, plus what only an environment has. */
+const serviceFields = {
+  service: name,
+  image: z.strictObject({
+    /** ECR repository name (in the environment's account and region) or a full registry URI. */
+    repository: z.string().regex(/^([0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/)?[a-z0-9][a-z0-9._/-]*$/, 'must be an ECR repository name or URI'),
+  }),
+  port: port.default(8080),
+  healthCheck: healthCheckSchema.prefault({}),
+  instance: z
+    .strictObject({
+      type: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as t3.small').default('t3.small'),
+      /** An AMI id, or an SSM parameter name resolved at deploy time. */
+      ami: z.string().default(`resolve:ssm:${AL2023_AMI_PARAMETER}`),
+      keyName: z.string().optional(),
+      rootVolumeGiB: z.number().int().min(8).max(16384).default(30),
+    })
+    .prefault({}),
+  capacity: capacitySchema.prefault({}),
+  /** How long new instances have to signal SUCCESS (ISO-8601). */
+  signalTimeout: isoDuration.default('PT15M'),
+  /** Percentage of new instances that must signal SUCCESS for the group to count as live. */
+  minSuccessfulInstancesPercent: z.number().int().min(0).max(100).default(100),
+  network: networkSchema,
+  environment: z.record(envVarName, z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v))).default({}),
+  secrets: z.record(envVarName, secretRefSchema).default({}),
+  scheduledActions: z.array(scheduledActionSchema).default([]),
+  sidecars: sidecarsSchema.prefault({}),
+  /** Path (relative to the descriptor) to the service's own CloudFormation fragment. */
+  fragment: z.string().optional(),
+  tags: z.record(z.string(), z.string()).default({}),
+};
+
+export const environmentOnlyFields = {
+  account: accountId,
+  region: region,
+  /** Deploys ask for confirmation (and need --yes when not interactive). */
+  protected: z.boolean().default(false),
+  /** Stack name; default <service>-<env>. */
+  stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/).optional(),
+};
+
+/** The descriptor after an environment overlay is applied: what composition consumes. */
+export const resolvedServiceSchema = z.strictObject({ ...serviceFields, ...environmentOnlyFields });
+
+/** The file as written: the base plus `environments`, whose entries are validated after merging. */
+export const descriptorFileSchema = z.strictObject({
+  ...Object.fromEntries(Object.entries(serviceFields).map(([k, v]) => [k, v.optional()])),
+  environments: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,19}$/), z.record(z.string(), z.unknown())),
+});
+
+export type ResolvedService = z.output<typeof resolvedServiceSchema>;
+export type SecretRef = z.output<typeof secretRefSchema>;
+export type ScheduledAction = z.output<typeof scheduledActionSchema>;
+export type Sidecars = z.output<typeof sidecarsSchema>;
+export type ReverseProxySettings = z.output<typeof reverseProxySchema>;
+export type LogRouterSettings = z.output<typeof logRouterSchema>;
+export type MetricsCollectorSettings = z.output<typeof metricsCollectorSchema>;
+export type CustomSidecar = z.output<typeof customSidecarSchema>;
+
+/** A fully resolved service in one environment, ready for composition. */
+export interface ServiceEnvironment {
+  /** Environment name, e.g. `test`. */
+  env: string;
+  stackName: string;
+  service: ResolvedService;
+  /** Absolute path of the descriptor, for messages and relative paths. */
+  descriptorPath: string;
+  /** The fragment, parsed, when the descriptor names one. */
+  fragment?: { path: string; template: Record<string, unknown> };
+}

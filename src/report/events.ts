@@ -1,0 +1,111 @@
+/**
+ * The typed event stream that core code emits. Every renderer (tty, plain, json) consumes
+ * exactly this stream, so the three outputs can never disagree about what happened.
+ */
+
+export type Phase = 'preflight' | 'plan' | 'execute' | 'rollout' | 'cleanup' | 'rollback' | 'outcome';
+
+export interface ResourceChange {
+  logicalId: string;
+  resourceType: string;
+  action: 'Add' | 'Modify' | 'Remove' | 'Import' | 'Dynamic';
+  /** CloudFormation's answer to "is the physical resource replaced?". */
+  replacement: 'True' | 'False' | 'Conditional' | undefined;
+}
+
+export interface InstanceView {
+  instanceId: string;
+  lifecycleState: string;
+  healthStatus?: string;
+  launchTemplateVersion?: string;
+  availabilityZone?: string;
+}
+
+export interface FailedActivity {
+  time: Date;
+  description: string;
+  cause?: string;
+  statusMessage: string;
+}
+
+export type ShipperEvent =
+  | { type: 'phase'; phase: Phase; title: string }
+  | { type: 'info'; message: string }
+  | { type: 'warning'; message: string }
+  | { type: 'preflight.check'; name: string; ok: boolean; detail: string }
+  | { type: 'stack.busy'; stackName: string; status: string; waitedSeconds: number }
+  | {
+      type: 'plan.summary';
+      stackName: string;
+      create: boolean;
+      changes: ResourceChange[];
+      groupReplaced: boolean;
+      image: { oldTag?: string; oldDigest?: string; newTag?: string; newDigest: string };
+      capacity: { desired: number; liveDesired?: number; signals: number };
+    }
+  | { type: 'plan.no-changes'; stackName: string }
+  | { type: 'operation.started'; stackName: string; operation: string; token?: string; startedAt: Date }
+  | {
+      type: 'stack.event';
+      eventId: string;
+      timestamp: Date;
+      elapsedSeconds: number;
+      logicalId: string;
+      resourceType: string;
+      status: string;
+      reason?: string;
+      isStack: boolean;
+    }
+  | {
+      type: 'group.progress';
+      groupName: string;
+      instances: InstanceView[];
+      signalsReceived: number;
+      signalsExpected: number;
+      elapsedSeconds: number;
+    }
+  | { type: 'group.activity-failed'; groupName: string; activity: FailedActivity }
+  | { type: 'operation.cancelling'; reason: string }
+  | {
+      type: 'deploy.live';
+      stackName: string;
+      elapsedSeconds: number;
+      outputs: Record<string, string>;
+      cleanup: 'background' | 'waiting';
+    }
+  | { type: 'cleanup.complete'; elapsedSeconds: number; leftovers: Array<{ logicalId: string; physicalId?: string; reason?: string }> }
+  | { type: 'deploy.failed'; report: FailureReport }
+  | { type: 'watch.idle'; stackName: string; status: string };
+
+/** Everything the user needs, on one screen, when a deploy did not go live. */
+export interface FailureReport {
+  stackName: string;
+  finalStatus: string;
+  /** The first non-cancelled resource failure, e.g. "autoScalingGroup: Received 1 FAILURE signal(s) out of 2...". */
+  rootCause?: { logicalId: string; resourceType: string; status: string; reason: string };
+  groupActivities: FailedActivity[];
+  failedInstances: Array<{ instanceId: string; reason: string }>;
+  /** True when we proved the previous group is still the one serving. */
+  previousReleaseLive: boolean;
+  previousGroupName?: string;
+  nextSteps: string[];
+  elapsedSeconds: number;
+}
+
+export interface Reporter {
+  emit(event: ShipperEvent): void;
+  /** Flush and stop any live display (spinner); called once at the end. */
+  close(): void;
+}
+
+/** A reporter that remembers events: for tests and for composing reports. */
+export class RecordingReporter implements Reporter {
+  readonly events: ShipperEvent[] = [];
+  emit(event: ShipperEvent): void {
+    this.events.push(event);
+  }
+  close(): void {}
+  of<T extends ShipperEvent['type']>(type: T): Extract<ShipperEvent, { type: T }>[] {
+    return this.events.filter((e): e is Extract<ShipperEvent, { type: T }> => e.type === type);
+  }
+}
