@@ -1,3 +1,5 @@
+import type { SecretRef } from '../descriptor/schema.js';
+
 /**
  * What every container on an instance needs, as data. Sidecars produce these; the boot script
  * renderer turns them into `docker run` calls and the stack composer collects their IAM needs.
@@ -25,6 +27,11 @@ export interface ContainerSpec {
   /** Ports published on the host: [hostPort, containerPort]. */
   publish: Array<[number, number]>;
   environment: Record<string, string>;
+  /**
+   * Environment variables whose values are secrets: only the reference is in the template; the
+   * boot script reads each value from SSM or Secrets Manager at start and passes it to `docker run`.
+   */
+  secretEnvironment?: Record<string, SecretRef>;
   command?: string[];
   /** Extra `docker run` flags a sidecar needs (e.g. `--pid=host` for host metrics). */
   extraArgs?: string[];
@@ -38,6 +45,8 @@ export interface IamStatement {
   Effect: 'Allow';
   Action: string[];
   Resource: unknown;
+  /** IAM condition block, e.g. `{ StringEquals: { 'cloudwatch:namespace': 'Shipper/hello' } }`. */
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
 /** What one sidecar adds to an instance and to the stack. */
