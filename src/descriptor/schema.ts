@@ -6,6 +6,7 @@
  * because a typo that is silently ignored is a deploy that does something else.
  */
 import { z } from 'zod';
+import { cronProblem } from './cron.js';
 
 export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 
@@ -45,15 +46,25 @@ export const secretRefSchema = z.union([
   }),
 ]);
 
-export const scheduledActionSchema = z.strictObject({
+export const scheduledActionSchema = z
+  .strictObject({
   name: name,
   /** Cron in UTC unless timeZone is set: minute hour day-of-month month day-of-week. */
-  recurrence: z.string(),
+  recurrence: z.string().superRefine((value, ctx) => {
+    const problem = cronProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `invalid cron: ${problem}` });
+  }),
   timeZone: z.string().optional(),
   minSize: z.number().int().min(0).optional(),
   maxSize: z.number().int().min(0).optional(),
   desiredCapacity: z.number().int().min(0).optional(),
-});
+  })
+  .refine((a) => a.minSize !== undefined || a.maxSize !== undefined || a.desiredCapacity !== undefined, {
+    message: 'a scheduled action must set at least one of minSize, maxSize, desiredCapacity',
+  })
+  .refine((a) => (a.minSize ?? 0) <= (a.maxSize ?? Infinity) && (a.minSize ?? 0) <= (a.desiredCapacity ?? Infinity) && (a.desiredCapacity ?? 0) <= (a.maxSize ?? Infinity), {
+    message: 'a scheduled action must keep minSize <= desiredCapacity <= maxSize',
+  });
 
 export const loadBalancerSchema = z
   .strictObject({
@@ -94,6 +105,9 @@ export const networkSchema = z.strictObject({
     .optional(),
   /** CIDR ranges allowed to reach the proxy when there is no load balancer security group. */
   ingressCidrs: z.array(z.string()).default([]),
+}).refine((n) => !n.dns || (n.loadBalancer?.dnsName && n.loadBalancer.canonicalHostedZoneId), {
+  message: 'dns needs loadBalancer.dnsName and loadBalancer.canonicalHostedZoneId (the alias target)',
+  path: ['dns'],
 });
 
 const sidecarCommon = {
@@ -214,6 +228,18 @@ export const descriptorFileSchema = z.strictObject({
   environments: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,19}$/), z.record(z.string(), z.unknown())),
 });
 
+/** The JSON Schema editors use for completion: overlays accept any service key plus the environment's own. */
+export function descriptorJsonSchema(): Record<string, unknown> {
+  const optionalFields = Object.fromEntries(Object.entries(serviceFields).map(([k, v]) => [k, v.optional()]));
+  const editorSchema = z
+    .strictObject({
+      ...optionalFields,
+      environments: z.record(z.string(), z.strictObject({ ...optionalFields, ...environmentOnlyFields })),
+    })
+    .meta({ title: 'shipper.yml', description: 'A service deployed by shipper: one base description plus per-environment overlays.' });
+  return z.toJSONSchema(editorSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
 export type ResolvedService = z.output<typeof resolvedServiceSchema>;
 export type SecretRef = z.output<typeof secretRefSchema>;
 export type ScheduledAction = z.output<typeof scheduledActionSchema>;
@@ -232,5 +258,12 @@ export interface ServiceEnvironment {
   /** Absolute path of the descriptor, for messages and relative paths. */
   descriptorPath: string;
   /** The fragment, parsed, when the descriptor names one. */
-  fragment?: { path: string; template: Record<string, unknown> };
+  fragment?: LoadedFragment;
+}
+
+export interface LoadedFragment {
+  path: string;
+  template: Record<string, unknown>;
+  /** Where a key path of the fragment is written, for messages that name the line. */
+  locate(path: ReadonlyArray<string | number>): { file: string; line?: number; column?: number };
 }

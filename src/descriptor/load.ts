@@ -1,0 +1,130 @@
+/**
+ * Load `shipper.yml`, apply one environment's overlay, and validate the result completely.
+ * Every problem is reported with the file, line and key path where the user must fix it.
+ */
+import path from 'node:path';
+import type { z } from 'zod';
+import { BadInputError, type InputProblem } from '../errors.js';
+import { deepMerge } from './merge.js';
+import { loadFragment } from './fragment.js';
+import { resolvedServiceSchema, descriptorFileSchema, environmentOnlyFields, type ServiceEnvironment } from './schema.js';
+import { knownKeysAt } from './schema-walk.js';
+import { closest } from './suggest.js';
+import { YamlSource, formatPath, type KeyPath } from './source.js';
+
+export const DEFAULT_DESCRIPTOR = 'shipper.yml';
+
+export interface LoadOptions {
+  /** Path to the descriptor; default ./shipper.yml. */
+  file?: string;
+  env: string;
+  cwd?: string;
+}
+
+export function loadServiceEnvironment(options: LoadOptions): ServiceEnvironment {
+  const file = path.resolve(options.cwd ?? process.cwd(), options.file ?? DEFAULT_DESCRIPTOR);
+  const source = YamlSource.read(file, 'descriptor');
+  const raw = source.toJS();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new BadInputError({ location: { file, line: 1 }, message: 'the descriptor must be a YAML mapping', expected: 'keys such as service, image, network, environments' });
+  }
+
+  const fileCheck = descriptorFileSchema.safeParse(raw);
+  if (!fileCheck.success) {
+    throw new BadInputError(fileCheck.error.issues.map((issue) => toProblem(issue, source, descriptorFileSchema, [])));
+  }
+
+  const { environments, ...base } = raw as Record<string, unknown> & { environments: Record<string, Record<string, unknown>> };
+  const overlay = environments[options.env];
+  if (!overlay) {
+    const known = Object.keys(environments);
+    const suggestion = closest(options.env, known);
+    throw new BadInputError({
+      location: source.locate(['environments']),
+      path: 'environments',
+      message: `unknown environment "${options.env}"`,
+      expected: known.length ? `one of: ${known.join(', ')}` : 'an entry under environments',
+      hint: suggestion ? `did you mean --env ${suggestion}?` : `add it under environments: with its account and region`,
+    });
+  }
+
+  const merged = deepMerge(base, overlay);
+  const parsed = resolvedServiceSchema.safeParse(merged);
+  if (!parsed.success) {
+    const envPath = ['environments', options.env];
+    throw new BadInputError(
+      parsed.error.issues.map((issue) => {
+        // Report where the user wrote the value: the overlay when it set it, else the base.
+        const issuePath = issue.path as KeyPath;
+        const inOverlay =
+          source.has([...envPath, ...issuePath]) ||
+          (issuePath.length > 0 && (issuePath[0] as string) in environmentOnlyFields);
+        return toProblem(issue, source, resolvedServiceSchema, inOverlay ? envPath : []);
+      }),
+    );
+  }
+
+  const service = parsed.data;
+  const fragment = service.fragment ? loadFragment(path.resolve(path.dirname(file), service.fragment)) : undefined;
+  return {
+    env: options.env,
+    stackName: service.stackName ?? `${service.service}-${options.env}`,
+    service,
+    descriptorPath: file,
+    fragment,
+  };
+}
+
+function toProblem(issue: z.core.$ZodIssue, source: YamlSource, schema: z.ZodType, prefix: KeyPath): InputProblem {
+  const issuePath = issue.path as KeyPath;
+  const fullPath = [...prefix, ...issuePath];
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const known = knownKeysAt(schema, issuePath);
+    const suggestion = closest(key, known);
+    return {
+      location: source.locate([...fullPath, key]),
+      path: formatPath([...fullPath, key]),
+      message: `unknown key "${key}"${issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((k) => `"${k}"`).join(', ')})` : ''}`,
+      expected: known.length ? `one of: ${known.join(', ')}` : undefined,
+      hint: suggestion ? `did you mean "${suggestion}"?` : undefined,
+    };
+  }
+  return {
+    location: source.locate(fullPath),
+    path: formatPath(fullPath) || undefined,
+    ...describeIssue(issue, source.has(fullPath)),
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue, present: boolean): Pick<InputProblem, 'message' | 'expected' | 'hint'> {
+  switch (issue.code) {
+    case 'invalid_type':
+      return present
+        ? { message: `wrong type`, expected: article(issue.expected) }
+        : { message: 'required key is missing', expected: article(issue.expected) };
+    case 'invalid_union':
+      return { message: 'not one of the accepted forms', expected: unionForms(issue) };
+    case 'invalid_value':
+      return { message: 'not an accepted value', expected: `one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'too_small':
+      return { message: issue.message, expected: issue.origin === 'array' ? `at least ${issue.minimum} item(s)` : `at least ${issue.minimum}` };
+    case 'too_big':
+      return { message: issue.message, expected: `at most ${issue.maximum}` };
+    default:
+      return { message: issue.message };
+  }
+}
+
+function unionForms(issue: z.core.$ZodIssueInvalidUnion): string | undefined {
+  // Secret references are the one union users write by hand; name both forms.
+  const paths = issue.errors.flatMap((errs) => errs.flatMap((e) => (e.code === 'unrecognized_keys' ? e.keys : e.path.slice(0, 1))));
+  if (paths.includes('ssm') || paths.includes('secretsManager')) return '{ ssm: /parameter/name } or { secretsManager: arn:aws:secretsmanager:… }';
+  return undefined;
+}
+
+function article(type: string): string {
+  if (type === 'object') return 'a mapping';
+  if (type === 'array') return 'a list';
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
