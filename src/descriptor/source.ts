@@ -35,14 +35,14 @@ export class YamlSource {
 
   static parse(file: string, text: string): YamlSource {
     const lines = new LineCounter();
-    const doc = YAML.parseDocument(text, { customTags: cfnTags, lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    const doc = YAML.parseDocument(text, { customTags: cfnTags, lineCounter: lines, uniqueKeys: true, prettyErrors: true });
     const source = new YamlSource(file, doc, lines);
     const [first] = doc.errors;
     if (first) {
       const pos = first.linePos?.[0];
       throw new BadInputError({
         location: { file, line: pos?.line, column: pos?.col },
-        message: `malformed YAML: ${first.message.split('\n')[0]}`,
+        message: `malformed YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
         hint: 'check indentation and quoting on that line (YAML uses spaces, not tabs)',
       });
     }

@@ -1,0 +1,24 @@
+/** Writes a descriptor (and optional fragment) to a temp directory for a test. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const MINIMAL_DESCRIPTOR = `service: svc
+image:
+  repository: svc
+network:
+  vpcId: vpc-0a1b2c3d
+  subnets: [subnet-0a1b2c3d]
+environments:
+  test:
+    account: "123456789012"
+    region: eu-west-1
+`;
+
+export function tempService(descriptor: string, files: Record<string, string> = {}): { dir: string; file: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'shipper-test-'));
+  const file = path.join(dir, 'shipper.yml');
+  writeFileSync(file, descriptor);
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+  return { dir, file };
+}
