@@ -15,7 +15,7 @@ export function parseFluentBitConfig(text: string): FluentSection[] {
   const sections: FluentSection[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
+    if (line === '' || (line.startsWith('#') && raw.startsWith('#'))) return;
     const header = /^\[([A-Za-z_]+)\]$/.exec(line);
     if (header) {
       sections.push({ kind: header[1]!.toUpperCase(), entries: new Map(), line: index + 1 });
@@ -25,6 +25,8 @@ export function parseFluentBitConfig(text: string): FluentSection[] {
     const current = sections.at(-1);
     if (!current) throw new Error(`line ${index + 1}: key outside of any section: ${line}`);
     if (!/^\s+/.test(raw)) throw new Error(`line ${index + 1}: entries must be indented under their section`);
+    // Keep comments on their own unindented lines, where every Fluent Bit version reads them as such.
+    if (line.startsWith('#')) throw new Error(`line ${index + 1}: indented comment`);
     const kv = /^(\S+)\s+(.+)$/.exec(line);
     if (!kv) throw new Error(`line ${index + 1}: expected "Key Value", got ${JSON.stringify(line)}`);
     const key = kv[1]!.toLowerCase();
