@@ -1,0 +1,53 @@
+/**
+ * Real AWS clients (SDK v3), loaded only by the commands that talk to AWS so `--help` and
+ * `render` never pay for the SDK. Credentials come from the standard chain (environment,
+ * profiles, SSO, instance and container roles); AWS_ENDPOINT_URL and the service-specific
+ * AWS_ENDPOINT_URL_<SERVICE> variables are honoured by the SDK itself.
+ */
+import type { AwsClients } from './api.js';
+
+export interface AwsClientOptions {
+  region: string;
+  profile?: string;
+}
+
+export async function createAwsClients(options: AwsClientOptions): Promise<AwsClients> {
+  const [cfn, asg, ecr, sts, ssm] = await Promise.all([
+    import('@aws-sdk/client-cloudformation'),
+    import('@aws-sdk/client-auto-scaling'),
+    import('@aws-sdk/client-ecr'),
+    import('@aws-sdk/client-sts'),
+    import('@aws-sdk/client-ssm'),
+  ]);
+  // shipper retries throttling itself with its own backoff; the SDK's retries stay as a first line.
+  const config = { region: options.region, ...(options.profile ? { profile: options.profile } : {}), maxAttempts: 3 };
+  const cf = new cfn.CloudFormationClient(config);
+  const as = new asg.AutoScalingClient(config);
+  const er = new ecr.ECRClient(config);
+  const st = new sts.STSClient(config);
+  const sm = new ssm.SSMClient(config);
+  return {
+    cloudFormation: {
+      describeStacks: (i) => cf.send(new cfn.DescribeStacksCommand(i)),
+      describeStackEvents: (i) => cf.send(new cfn.DescribeStackEventsCommand(i)),
+      describeStackResources: (i) => cf.send(new cfn.DescribeStackResourcesCommand(i)),
+      createChangeSet: (i) => cf.send(new cfn.CreateChangeSetCommand(i)),
+      describeChangeSet: (i) => cf.send(new cfn.DescribeChangeSetCommand(i)),
+      executeChangeSet: (i) => cf.send(new cfn.ExecuteChangeSetCommand(i)),
+      deleteChangeSet: (i) => cf.send(new cfn.DeleteChangeSetCommand(i)),
+      cancelUpdateStack: (i) => cf.send(new cfn.CancelUpdateStackCommand(i)),
+      deleteStack: (i) => cf.send(new cfn.DeleteStackCommand(i)),
+    },
+    autoScaling: {
+      describeAutoScalingGroups: (i) => as.send(new asg.DescribeAutoScalingGroupsCommand(i)),
+      describeScalingActivities: (i) => as.send(new asg.DescribeScalingActivitiesCommand(i)),
+    },
+    ecr: { describeImages: (i) => er.send(new ecr.DescribeImagesCommand(i)) },
+    sts: { getCallerIdentity: (i) => st.send(new sts.GetCallerIdentityCommand(i)) },
+    ssm: {
+      putParameter: (i) => sm.send(new ssm.PutParameterCommand(i)),
+      getParameter: (i) => sm.send(new ssm.GetParameterCommand(i)),
+      getParameterHistory: (i) => sm.send(new ssm.GetParameterHistoryCommand(i)),
+    },
+  };
+}

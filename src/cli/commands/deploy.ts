@@ -1,0 +1,39 @@
+import { runDeploy } from '../../deploy/deploy.js';
+import { BadInputError, ExitCode, type ExitCodeValue } from '../../errors.js';
+import { DIGEST_PATTERN } from '../../compose/release-facts.js';
+import { parseDuration } from '../duration.js';
+import type { CliIo } from '../io.js';
+import { openSession, type CliDependencies, type SessionOptions } from '../session.js';
+
+export interface DeployOptions extends SessionOptions {
+  imageTag?: string;
+  imageDigest?: string;
+  yes?: boolean;
+  waitCleanup?: boolean;
+  timeout?: string;
+  waitBusy?: boolean;
+}
+
+export async function deployCommand(options: DeployOptions, io: CliIo, deps: CliDependencies): Promise<ExitCodeValue> {
+  if (!options.imageTag && !options.imageDigest) {
+    throw new BadInputError({ path: '--image-tag', message: 'which image should be deployed?', hint: 'pass --image-tag TAG (or --image-digest sha256:…)' });
+  }
+  if (options.imageDigest && !DIGEST_PATTERN.test(options.imageDigest)) {
+    throw new BadInputError({ path: '--image-digest', message: `"${options.imageDigest}" is not an image digest`, expected: 'sha256: followed by 64 lowercase hex digits' });
+  }
+  const timeoutMs = options.timeout ? parseDuration(options.timeout, '--timeout') : undefined;
+  const session = await openSession(options, io, deps);
+  try {
+    const outcome = await runDeploy(session.ctx, {
+      target: session.target,
+      image: { tag: options.imageTag, digest: options.imageDigest },
+      yes: options.yes,
+      waitCleanup: options.waitCleanup,
+      timeoutMs,
+      noWaitBusy: options.waitBusy === false,
+    });
+    return outcome.kind === 'live' || outcome.kind === 'no-changes' ? ExitCode.ok : ExitCode.internal;
+  } finally {
+    session.close();
+  }
+}

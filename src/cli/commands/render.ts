@@ -1,0 +1,44 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadServiceEnvironment } from '../../descriptor/load.js';
+import { stringifyCfnYaml } from '../../descriptor/cfn-yaml.js';
+import { BadInputError, ExitCode, type ExitCodeValue } from '../../errors.js';
+import { templateProblems } from '../../compose/checks.js';
+import { DIGEST_PATTERN } from '../../compose/release-facts.js';
+import { composeStack } from '../../compose/stack.js';
+import type { CliIo } from '../io.js';
+
+export interface RenderOptions {
+  env: string;
+  file?: string;
+  imageTag?: string;
+  imageDigest?: string;
+  output?: string;
+  format: 'yaml' | 'json';
+}
+
+export function renderCommand(options: RenderOptions, io: CliIo): ExitCodeValue {
+  if (options.imageDigest !== undefined && !DIGEST_PATTERN.test(options.imageDigest)) {
+    throw new BadInputError({ path: '--image-digest', message: `"${options.imageDigest}" is not an image digest`, expected: 'sha256: followed by 64 lowercase hex digits' });
+  }
+  const target = loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd });
+  const template = composeStack(target, { imageTag: options.imageTag, imageDigest: options.imageDigest });
+  const problems = templateProblems(template);
+  if (problems.length) throw new BadInputError(problems);
+
+  const text = options.format === 'json' ? `${JSON.stringify(template, null, 2)}\n` : stringifyCfnYaml(template);
+  if (options.output) {
+    writeFileSync(path.resolve(io.cwd, options.output), text);
+    io.stderr.write(`wrote ${options.output} (${target.stackName}, ${Object.keys(template.Resources).length} resources)\n`);
+  } else {
+    io.stdout.write(text);
+  }
+  if (!options.imageDigest) {
+    io.stderr.write(
+      options.imageTag
+        ? `note: ImageDigest has no default; deploy resolves tag "${options.imageTag}" to its digest (render is offline). Pass --image-digest to pin it here.\n`
+        : 'note: no image given; ImageTag and ImageDigest are template parameters without defaults.\n',
+    );
+  }
+  return ExitCode.ok;
+}

@@ -1,0 +1,18 @@
+import { runWatch } from '../../deploy/watch.js';
+import { ExitCode, type ExitCodeValue } from '../../errors.js';
+import type { CliIo } from '../io.js';
+import { openSession, type CliDependencies, type SessionOptions } from '../session.js';
+
+export interface WatchOptions extends SessionOptions {
+  waitCleanup?: boolean;
+}
+
+export async function watchCommand(options: WatchOptions, io: CliIo, deps: CliDependencies): Promise<ExitCodeValue> {
+  const session = await openSession(options, io, deps);
+  try {
+    await runWatch(session.ctx, { target: session.target, waitCleanup: options.waitCleanup });
+    return ExitCode.ok;
+  } finally {
+    session.close();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Ctrl-C and SIGTERM (Buildkite cancelling a job). Before anything changed, an interrupt just
+ * stops. Once the update runs, the first one cancels it (CloudFormation rolls back) and shipper
+ * follows the rollback; a second one leaves at once and CloudFormation finishes alone.
+ */
+import type { Reporter, ShipperEvent } from '../report/events.js';
+import type { CliIo } from './io.js';
+
+export interface Interrupts {
+  interrupt: AbortSignal;
+  detach: AbortSignal;
+  /** Wraps a reporter so interrupts know when the operation has started. */
+  watch(reporter: Reporter): Reporter;
+  dispose(): void;
+}
+
+export function installInterrupts(io: CliIo, exitNow: (code: number) => void): Interrupts {
+  const interrupt = new AbortController();
+  const detach = new AbortController();
+  let operationRunning = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!operationRunning) {
+      io.stderr.write(`\n${signal}: stopped before any change was made\n`);
+      exitNow(130);
+      return;
+    }
+    if (!interrupt.signal.aborted) interrupt.abort();
+    else {
+      io.stderr.write(`\n${signal} again: leaving now; CloudFormation finishes the operation by itself\n`);
+      detach.abort();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    interrupt: interrupt.signal,
+    detach: detach.signal,
+    watch(reporter) {
+      return {
+        emit(event: ShipperEvent) {
+          if (event.type === 'operation.started') operationRunning = true;
+          reporter.emit(event);
+        },
+        close: () => reporter.close(),
+      };
+    },
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

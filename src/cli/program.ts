@@ -1,0 +1,113 @@
+/**
+ * Command-line wiring: flags to typed options, one function per command. Commands are
+ * thin: they load input, call core code, and hand results to a reporter. Heavy modules
+ * (AWS SDK, ora, chalk) are imported inside the commands that need them, so `--help`,
+ * `--version` and `render` stay fast.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, type ExitCodeValue } from '../errors.js';
+import { SHIPPER_VERSION } from '../version.js';
+import { reportError } from './errors-to-exit.js';
+import type { CliIo } from './io.js';
+import type { CliDependencies } from './session.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success (or nothing to change)
+  2  bad input: descriptor, fragment or flags (nothing in AWS was touched)
+  3  preflight refused (account, image, stack state; nothing was changed)
+  4  deploy failed and rolled back; the previous release is still live
+  5  the stack needs attention (e.g. UPDATE_ROLLBACK_FAILED)
+  6  aborted at a confirmation prompt
+  7  an AWS call failed (credentials, network, permissions)
+  130 interrupted; CloudFormation finishes the operation on its own`;
+
+export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = {}): Promise<ExitCodeValue> {
+  let result: ExitCodeValue = ExitCode.ok;
+  const program = new Command('shipper')
+    .description('Deploy Dockerized services to EC2 Auto Scaling groups through CloudFormation, as immutable group replacements.')
+    .version(SHIPPER_VERSION, '-v, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .addHelpText('after', EXIT_CODES_HELP);
+
+  const fileOption = () => new Option('-f, --file <path>', 'service descriptor').default('shipper.yml');
+  const envOption = () => new Option('-e, --env <name>', 'environment from the descriptor (e.g. test)').makeOptionMandatory();
+
+  program
+    .command('render')
+    .description('print the complete CloudFormation template shipper would deploy (offline)')
+    .addOption(envOption())
+    .addOption(fileOption())
+    .option('--image-tag <tag>', 'image tag of the release (recorded in the template)')
+    .option('--image-digest <sha256:...>', 'image digest to pin in the launch template')
+    .option('-o, --output <file>', 'write the template to a file instead of stdout')
+    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .action(async (opts) => {
+      const { renderCommand } = await import('./commands/render.js');
+      result = renderCommand(opts, io);
+    });
+
+  program
+    .command('validate')
+    .description('check the descriptor, the fragment and the rendered template (cfn-lint when installed)')
+    .addOption(envOption())
+    .addOption(fileOption())
+    .action(async (opts) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      result = await validateCommand(opts, io);
+    });
+
+  const awsOptions = (command: Command) =>
+    command
+      .addOption(envOption())
+      .addOption(fileOption())
+      .option('--profile <profile>', 'AWS profile (default: the standard credential chain)')
+      .option('--region <region>', "AWS region (default: the environment's region)")
+      .option('--json', 'print one JSON event per line (NDJSON) instead of text');
+
+  awsOptions(
+    program
+      .command('deploy')
+      .description('deploy an image as an immutable Auto Scaling group replacement; a failure rolls back and never touches live traffic'),
+  )
+    .option('--image-tag <tag>', 'ECR image tag to deploy (resolved to its digest)')
+    .option('--image-digest <sha256:...>', 'deploy exactly this digest')
+    .option('-y, --yes', 'do not ask for confirmation on protected environments (needed in CI)')
+    .option('--wait-cleanup', 'follow cleanup of the old group to UPDATE_COMPLETE and report leftovers')
+    .option('--no-wait-cleanup', 'return as soon as the new group is live (default)')
+    .option('--timeout <duration>', 'cancel and roll back if the new group is not live in time (e.g. 20m)')
+    .option('--no-wait-busy', 'fail instead of waiting when another operation is in progress')
+    .addHelpText('after', '\nExamples:\n  shipper deploy --env test --image-tag v42\n  shipper deploy --env prod --image-tag v42 --yes --timeout 30m   # in CI')
+    .action(async (opts) => {
+      const { deployCommand } = await import('./commands/deploy.js');
+      result = await deployCommand(opts, io, deps);
+    });
+
+  awsOptions(program.command('watch').description('attach to the operation in progress (e.g. after the deploying CLI was killed) and follow it to its outcome'))
+    .option('--wait-cleanup', 'follow cleanup to UPDATE_COMPLETE')
+    .action(async (opts) => {
+      const { watchCommand } = await import('./commands/watch.js');
+      result = await watchCommand(opts, io, deps);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of shipper.yml, for editor completion')
+    .action(async () => {
+      const { schemaCommand } = await import('./commands/schema.js');
+      result = schemaCommand(io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return result;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are "errors" in commander's override mode; everything else is bad flags.
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+    }
+    return reportError(err, io);
+  }
+}

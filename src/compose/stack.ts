@@ -1,0 +1,112 @@
+/**
+ * Compose the complete stack for one service in one environment: a pure function of the
+ * descriptor, the environment and the release facts. `render` prints it; `deploy` submits it.
+ */
+import type { ServiceEnvironment } from '../descriptor/schema.js';
+import { AL2023_AMI_PARAMETER } from '../descriptor/schema.js';
+import { SHIPPER_VERSION } from '../version.js';
+import { mergeFragment } from './fragment-merge.js';
+import { autoScalingGroupResource, launchTemplateResource, scheduledActionResources } from './group.js';
+import { instanceRoleResources } from './iam.js';
+import { appImageLocation, ecrRepositoryArn } from './image.js';
+import { dnsResources, loadBalancerResources, securityGroupResource, targetGroupArn } from './network.js';
+import { stackOutputs } from './outputs.js';
+import type { ReleaseFacts } from './release-facts.js';
+import { composeSidecars } from './sidecars/index.js';
+import { LogicalIds, ParameterNames, type CfnTemplate } from './template.js';
+import { userDataProperty } from './user-data.js';
+
+export function composeStack(target: ServiceEnvironment, facts: ReleaseFacts = {}): CfnTemplate {
+  const { service, env, stackName } = target;
+  const sidecars = composeSidecars({ service, env, stackName, region: service.region, accountId: service.account });
+  const proxyPort = service.sidecars['reverse-proxy'].enabled ? service.sidecars['reverse-proxy'].listenPort : service.port;
+  const image = appImageLocation(service);
+  const tgArn = targetGroupArn(service);
+  const tags = [
+    { Key: 'Name', Value: `${service.service}-${env}` },
+    { Key: 'shipper:service', Value: service.service },
+    { Key: 'shipper:environment', Value: env },
+    ...Object.entries(service.tags).map(([Key, Value]) => ({ Key, Value })),
+  ];
+
+  const userData = userDataProperty({
+    stackName,
+    region: service.region,
+    resourceLogicalId: LogicalIds.autoScalingGroup,
+    app: {
+      repository: image.uri,
+      digest: { Ref: ParameterNames.imageDigest },
+      port: service.port,
+      environment: service.environment,
+      secrets: service.secrets,
+    },
+    sidecars: sidecars.map((s) => s.container),
+    health: {
+      path: service.healthCheck.path,
+      proxyPort,
+      intervalSeconds: service.healthCheck.intervalSeconds,
+      healthyThreshold: service.healthCheck.healthyThreshold,
+      gracePeriodSeconds: service.healthCheck.gracePeriodSeconds,
+    },
+    ...(tgArn ? { targetGroupArn: tgArn as never } : {}),
+  });
+
+  const repositoryArns = [
+    `arn:aws:ecr:${image.registryRegion}:${image.registryAccount}:repository/${image.repositoryName}`,
+    ...sidecars.flatMap((s) => ecrRepositoryArn(s.container.image) ?? []),
+  ];
+  const secrets = [
+    ...Object.values(service.secrets),
+    ...sidecars.flatMap((s) => Object.values(s.container.secretEnvironment ?? {})),
+  ];
+
+  const amiParameter = service.instance.ami.startsWith('resolve:ssm:')
+    ? { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: service.instance.ami.slice('resolve:ssm:'.length) }
+    : { Type: 'AWS::EC2::Image::Id', Default: service.instance.ami };
+
+  const template: CfnTemplate = {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: `${service.service} (${env}), deployed by shipper ${SHIPPER_VERSION}. Change shipper.yml, not this stack.`,
+    Metadata: { Shipper: { Version: SHIPPER_VERSION, Service: service.service, Environment: env } },
+    Parameters: {
+      [ParameterNames.imageTag]: {
+        Type: 'String',
+        Description: 'Image tag of this release (for people; the digest is what runs)',
+        ...(facts.imageTag ? { Default: facts.imageTag } : {}),
+      },
+      [ParameterNames.imageDigest]: {
+        Type: 'String',
+        Description: 'Image digest the instances run',
+        AllowedPattern: '^sha256:[a-f0-9]{64}$',
+        ConstraintDescription: 'must be sha256: followed by 64 lowercase hex digits',
+        ...(facts.imageDigest ? { Default: facts.imageDigest } : {}),
+      },
+      [ParameterNames.desiredCapacity]: {
+        Type: 'Number',
+        Description: 'Instances the new group starts with (the live group size when it has scaled out)',
+        Default: facts.desiredCapacity ?? service.capacity.desired,
+        MinValue: service.capacity.min,
+        MaxValue: service.capacity.max,
+      },
+      [ParameterNames.amiId]: { ...amiParameter, Description: `Machine image (default: Amazon Linux 2023, ${AL2023_AMI_PARAMETER})` },
+    },
+    Resources: {
+      ...instanceRoleResources({
+        service,
+        repositoryArns,
+        secrets,
+        readsTargetHealth: tgArn !== undefined,
+        sidecarStatements: sidecars.flatMap((s) => s.iamStatements),
+      }),
+      ...securityGroupResource(service, proxyPort),
+      ...loadBalancerResources(service, proxyPort),
+      ...launchTemplateResource({ service, userData, targetGroupArn: tgArn, tags }),
+      ...autoScalingGroupResource({ service, userData, targetGroupArn: tgArn, tags }),
+      ...scheduledActionResources(service),
+      ...dnsResources(service),
+      ...Object.assign({}, ...sidecars.map((s) => s.resources)),
+    },
+    Outputs: stackOutputs(service),
+  };
+  return target.fragment ? mergeFragment(template, target.fragment) : template;
+}

@@ -1,0 +1,110 @@
+/**
+ * Plan: a change set for exactly this release, summarised for people. Creating a change set
+ * changes nothing that serves traffic; executing it (execute.ts) is the first real change.
+ */
+import type { Change, DescribeChangeSetCommandOutput } from '@aws-sdk/client-cloudformation';
+import { AwsCallError } from '../errors.js';
+import { LogicalIds, ParameterNames, type CfnTemplate } from '../compose/template.js';
+import type { ResourceChange } from '../report/events.js';
+import { aws, type DeployContext } from './context.js';
+
+/** CloudFormation's TemplateBody limit; larger templates need an S3 upload. */
+export const TEMPLATE_BODY_LIMIT = 51_200;
+
+export interface ChangeSetRequest {
+  stackName: string;
+  changeSetType: 'CREATE' | 'UPDATE';
+  template: CfnTemplate;
+  parameters: Record<string, string>;
+  tags: Record<string, string>;
+  /** Unique per deploy: makes retries of CreateChangeSet idempotent and names the change set. */
+  token: string;
+  pollMs?: number;
+}
+
+export interface PlannedChangeSet {
+  changeSetId: string;
+  changeSetName: string;
+  stackId?: string;
+  changes: ResourceChange[];
+  groupReplaced: boolean;
+}
+
+export function changeSetName(token: string): string {
+  return `shipper-${token}`;
+}
+
+/** Returns undefined when CloudFormation says there is nothing to change (the change set is removed). */
+export async function createChangeSet(ctx: DeployContext, req: ChangeSetRequest): Promise<PlannedChangeSet | undefined> {
+  const body = JSON.stringify(req.template);
+  if (body.length > TEMPLATE_BODY_LIMIT) {
+    throw new AwsCallError(`the template is ${body.length} bytes, over CloudFormation's ${TEMPLATE_BODY_LIMIT}-byte limit for an inline template`, {
+      hint: 'move large resources out of the fragment, or trim environment variables and sidecar configuration',
+    });
+  }
+  const name = changeSetName(req.token);
+  const created = await aws(ctx, () =>
+    ctx.clients.cloudFormation.createChangeSet({
+      StackName: req.stackName,
+      ChangeSetName: name,
+      ChangeSetType: req.changeSetType,
+      TemplateBody: body,
+      Parameters: Object.entries(req.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+      Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
+      Tags: Object.entries(req.tags).map(([Key, Value]) => ({ Key, Value })),
+      ClientToken: req.token,
+      Description: `shipper deploy ${req.parameters[ParameterNames.imageTag] ?? ''}`.trim(),
+    }),
+  );
+  const changeSetId = created.Id ?? name;
+  const described = await waitForChangeSet(ctx, req.stackName, changeSetId, req.pollMs ?? 1000);
+  if (described.Status === 'FAILED') {
+    const reason = described.StatusReason ?? '';
+    await aws(ctx, () => ctx.clients.cloudFormation.deleteChangeSet({ ChangeSetName: changeSetId, StackName: req.stackName })).catch(() => undefined);
+    if (isNoChanges(reason)) return undefined;
+    throw new AwsCallError(`CloudFormation could not plan the change: ${reason}`, { hint: 'nothing was changed; run `shipper validate` for template problems' });
+  }
+  const changes = collectChanges(described.Changes ?? []);
+  return { changeSetId, changeSetName: name, stackId: created.StackId ?? described.StackId, changes, groupReplaced: req.changeSetType === 'UPDATE' && groupIsReplaced(changes) };
+}
+
+async function waitForChangeSet(ctx: DeployContext, stackName: string, changeSetId: string, pollMs: number): Promise<Omit<DescribeChangeSetCommandOutput, '$metadata'>> {
+  let changes: Change[] = [];
+  for (;;) {
+    let token: string | undefined;
+    let first: Omit<DescribeChangeSetCommandOutput, '$metadata'> | undefined;
+    changes = [];
+    do {
+      const page = await aws(ctx, () => ctx.clients.cloudFormation.describeChangeSet({ ChangeSetName: changeSetId, StackName: stackName, NextToken: token }));
+      first ??= page;
+      changes.push(...(page.Changes ?? []));
+      token = page.NextToken;
+    } while (token && first.Status === 'CREATE_COMPLETE');
+    if (first.Status === 'CREATE_COMPLETE' || first.Status === 'FAILED') return { ...first, Changes: changes };
+    await ctx.clock.sleep(pollMs);
+  }
+}
+
+/** CloudFormation's wording for an empty change set varies by operation; match the known forms. */
+export function isNoChanges(reason: string): boolean {
+  return /didn'?t contain changes|No updates are to be performed/i.test(reason);
+}
+
+function collectChanges(changes: Change[]): ResourceChange[] {
+  return changes.flatMap((c) => {
+    const r = c.ResourceChange;
+    if (!r?.LogicalResourceId) return [];
+    return [{ logicalId: r.LogicalResourceId, resourceType: r.ResourceType ?? '', action: (r.Action ?? 'Modify') as ResourceChange['action'], replacement: r.Replacement as ResourceChange['replacement'] }];
+  });
+}
+
+/**
+ * The group is replaced when its launch template changes (a new image digest or AMI) or it is
+ * itself replaced; the change set shows the group as "Modify", as the replacement is the
+ * update policy's doing, so the launch template is what tells.
+ */
+function groupIsReplaced(changes: ResourceChange[]): boolean {
+  return changes.some(
+    (c) => (c.logicalId === LogicalIds.launchTemplate && c.action === 'Modify') || (c.logicalId === LogicalIds.autoScalingGroup && c.replacement === 'True'),
+  );
+}

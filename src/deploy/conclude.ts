@@ -1,0 +1,45 @@
+/**
+ * The end of an operation that was followed (by deploy, rollback or watch): report the live
+ * release and any cleanup leftovers, or the one-screen failure report and the typed error.
+ */
+import type { ServiceEnvironment } from '../descriptor/schema.js';
+import { DeployRolledBackError, NeedsAttentionError } from '../errors.js';
+import { needsAttention } from '../stack-events/status.js';
+import { elapsedSeconds, type DeployContext } from './context.js';
+import type { DeployJournal } from './deploy.js';
+import { buildFailureReport } from './failure-report.js';
+import type { FollowResult } from './follow.js';
+
+export interface Conclusion {
+  target: ServiceEnvironment;
+  result: FollowResult;
+  startedAt: Date;
+  waitCleanup?: boolean;
+  journal?: DeployJournal;
+}
+
+/** Returns when the release is live; throws the typed error when it is not. */
+export async function concludeOperation(ctx: DeployContext, c: Conclusion): Promise<void> {
+  const { result, startedAt } = c;
+  const { stackName } = c.target;
+  const endedAt = ctx.clock.now();
+  if (result.live) {
+    await c.journal?.finished({ status: 'live', endedAt, stack: result.stack });
+    if (c.waitCleanup && result.stack.StackStatus === 'UPDATE_COMPLETE') {
+      const leftovers = result.state.events
+        .filter((e) => e.ResourceStatus === 'DELETE_FAILED')
+        .map((e) => ({ logicalId: e.LogicalResourceId ?? '', physicalId: e.PhysicalResourceId, reason: e.ResourceStatusReason }));
+      ctx.reporter.emit({ type: 'cleanup.complete', elapsedSeconds: elapsedSeconds(ctx, startedAt), leftovers });
+    }
+    return;
+  }
+
+  ctx.reporter.emit({ type: 'phase', phase: 'outcome', title: `${stackName} did not go live` });
+  const report = await buildFailureReport(ctx, c.target, result.stack, result.state, startedAt, result.cancelled);
+  ctx.reporter.emit({ type: 'deploy.failed', report });
+  const rootCause = report.rootCause ? `${report.rootCause.logicalId}: ${report.rootCause.reason}` : report.finalStatus;
+  const stuck = needsAttention(report.finalStatus);
+  await c.journal?.finished({ status: stuck ? 'needs-attention' : result.cancelled ? 'cancelled' : 'rolled-back', endedAt, rootCause, stack: result.stack });
+  if (stuck) throw new NeedsAttentionError(`${stackName} is ${report.finalStatus}: ${rootCause}`);
+  throw new DeployRolledBackError(`${result.cancelled ? 'deploy cancelled' : 'deploy failed'} and rolled back (${report.finalStatus}): ${rootCause}`);
+}

@@ -1,0 +1,28 @@
+/** What every deploy-side operation is given: injected clients, time, output and interrupts. */
+import type { AwsClients, Clock } from '../aws/api.js';
+import type { Reporter } from '../report/events.js';
+import { withThrottleRetry, type RetryOptions } from '../stack-events/retry.js';
+
+export interface DeployContext {
+  clients: AwsClients;
+  clock: Clock;
+  reporter: Reporter;
+  /** Asks the operator a yes/no question; absent when nobody can answer (CI, no TTY). */
+  confirm?: (question: string) => Promise<boolean>;
+  /** Aborted on the first Ctrl-C or SIGTERM: cancel the update and follow the rollback. */
+  interrupt?: AbortSignal;
+  /** Aborted on the second Ctrl-C: stop following; CloudFormation finishes on its own. */
+  detach?: AbortSignal;
+  /** Source of randomness for tokens and jitter; injectable for deterministic tests. */
+  random?: () => number;
+  retry?: RetryOptions;
+}
+
+/** Every AWS call goes through here: throttling slows a deploy down, it never fails it. */
+export function aws<T>(ctx: DeployContext, fn: () => Promise<T>): Promise<T> {
+  return withThrottleRetry(fn, ctx.clock, { random: ctx.random, ...ctx.retry });
+}
+
+export function elapsedSeconds(ctx: DeployContext, since: Date): number {
+  return Math.max(0, Math.round((ctx.clock.now().getTime() - since.getTime()) / 1000));
+}

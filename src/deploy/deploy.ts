@@ -1,0 +1,152 @@
+/**
+ * A deploy, end to end: preflight (read-only), compose, plan, confirm, execute, follow, and
+ * the outcome. The new group must prove itself healthy before the old one is touched;
+ * anything else rolls back with the previous release still serving.
+ */
+import type { Stack } from '@aws-sdk/client-cloudformation';
+import type { ServiceEnvironment } from '../descriptor/schema.js';
+import { AbortedError, BadInputError, NeedsAttentionError } from '../errors.js';
+import { templateProblems } from '../compose/checks.js';
+import { composeStack } from '../compose/stack.js';
+import { ParameterNames } from '../compose/template.js';
+import { StackEventPoller } from '../stack-events/poller.js';
+import { createChangeSet, type PlannedChangeSet } from './change-set.js';
+import { aws, elapsedSeconds, type DeployContext } from './context.js';
+import { concludeOperation } from './conclude.js';
+import { followOperation, type PollTiming } from './follow.js';
+import { preflight, type ImageRequest, type PreflightFacts } from './preflight.js';
+import { describeStack, stackOutputs } from './stack-state.js';
+
+export interface DeployRequest {
+  target: ServiceEnvironment;
+  image: ImageRequest;
+  /** Skip the confirmation of a protected environment. */
+  yes?: boolean;
+  waitCleanup?: boolean;
+  /** Cancel (and roll back) if the new group is not live within this long after execution. */
+  timeoutMs?: number;
+  noWaitBusy?: boolean;
+  poll?: PollTiming;
+  /** Observes the attempt once it is about to change something, and its outcome (release history). */
+  journal?: DeployJournal;
+}
+
+export interface DeployJournal {
+  started(attempt: { facts: PreflightFacts; token: string; startedAt: Date }): Promise<void>;
+  finished(outcome: { status: 'live' | 'rolled-back' | 'needs-attention' | 'cancelled'; endedAt: Date; rootCause?: string; stack?: Stack }): Promise<void>;
+}
+
+export type DeployOutcome =
+  | { kind: 'live'; stackName: string; outputs: Record<string, string>; elapsedSeconds: number; facts: PreflightFacts }
+  | { kind: 'no-changes'; stackName: string; facts: PreflightFacts };
+
+export async function runDeploy(ctx: DeployContext, req: DeployRequest): Promise<DeployOutcome> {
+  const { target } = req;
+  const { stackName, service } = target;
+  const facts = await preflight(ctx, target, req.image, { noWaitBusy: req.noWaitBusy });
+
+  const template = composeStack(target, { imageTag: facts.imageTag, imageDigest: facts.imageDigest, desiredCapacity: facts.desiredCapacity });
+  const problems = templateProblems(template);
+  if (problems.length) throw new BadInputError(problems);
+
+  const token = deployToken(ctx);
+  if (facts.deleteFailedCreate) {
+    await confirmProtected(ctx, req, `Delete the failed stack ${stackName} (ROLLBACK_COMPLETE) and create it again?`);
+    await deleteFailedStack(ctx, stackName, req.poll);
+  }
+
+  ctx.reporter.emit({ type: 'phase', phase: 'plan', title: `Plan for ${stackName}` });
+  const parameters = {
+    [ParameterNames.imageTag]: facts.imageTag ?? facts.imageDigest,
+    [ParameterNames.imageDigest]: facts.imageDigest,
+    [ParameterNames.desiredCapacity]: String(facts.desiredCapacity),
+  };
+  const plan = await createChangeSet(ctx, {
+    stackName,
+    changeSetType: facts.changeSetType,
+    template,
+    parameters,
+    tags: { 'shipper:service': service.service, 'shipper:environment': target.env, 'shipper:managed-by': 'shipper', ...service.tags },
+    token,
+    pollMs: req.poll?.minMs,
+  });
+  if (!plan) {
+    ctx.reporter.emit({ type: 'plan.no-changes', stackName });
+    return { kind: 'no-changes', stackName, facts };
+  }
+  ctx.reporter.emit({
+    type: 'plan.summary',
+    stackName,
+    create: facts.changeSetType === 'CREATE',
+    changes: plan.changes,
+    groupReplaced: plan.groupReplaced,
+    image: { oldTag: facts.previous?.tag, oldDigest: facts.previous?.digest, newTag: facts.imageTag, newDigest: facts.imageDigest },
+    capacity: { desired: service.capacity.desired, liveDesired: facts.liveGroup?.desired, signals: facts.desiredCapacity },
+  });
+
+  try {
+    await confirmProtected(ctx, req, `Deploy ${facts.imageTag ?? facts.imageDigest} to ${target.env} (${stackName})?`);
+  } catch (err) {
+    await discardChangeSet(ctx, stackName, plan);
+    throw err;
+  }
+
+  const poller = await StackEventPoller.beforeOperation({ cloudFormation: ctx.clients.cloudFormation, stackName, clock: ctx.clock });
+  ctx.reporter.emit({ type: 'phase', phase: 'rollout', title: `Rolling out ${facts.imageTag ?? facts.imageDigest} to ${stackName}` });
+  const startedAt = ctx.clock.now();
+  await req.journal?.started({ facts, token, startedAt });
+  await aws(ctx, () => ctx.clients.cloudFormation.executeChangeSet({ ChangeSetName: plan.changeSetId, StackName: stackName, ClientRequestToken: token }));
+  ctx.reporter.emit({ type: 'operation.started', stackName, operation: facts.changeSetType === 'CREATE' ? 'create' : 'update', token, startedAt });
+
+  const result = await followOperation(ctx, {
+      stackName,
+      stackId: plan.stackId,
+      poller,
+      startedAt,
+      oldGroupName: facts.liveGroup?.name,
+      expectedSignals: facts.desiredCapacity,
+      waitCleanup: Boolean(req.waitCleanup),
+      deadline: req.timeoutMs ? new Date(startedAt.getTime() + req.timeoutMs) : undefined,
+      poll: req.poll,
+      onLive: (stack) =>
+        ctx.reporter.emit({
+          type: 'deploy.live',
+          stackName,
+          elapsedSeconds: elapsedSeconds(ctx, startedAt),
+          outputs: stackOutputs(stack),
+          cleanup: stack.StackStatus === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' ? (req.waitCleanup ? 'waiting' : 'background') : 'waiting',
+        }),
+  });
+  await concludeOperation(ctx, { target, result, startedAt, waitCleanup: req.waitCleanup, journal: req.journal });
+  return { kind: 'live', stackName, outputs: stackOutputs(result.stack), elapsedSeconds: elapsedSeconds(ctx, startedAt), facts };
+}
+
+async function confirmProtected(ctx: DeployContext, req: DeployRequest, question: string): Promise<void> {
+  if (!req.target.service.protected || req.yes) return;
+  if (!ctx.confirm) {
+    throw new AbortedError(`environment "${req.target.env}" is protected and nobody can confirm here`, { hint: 'pass --yes to deploy without a prompt (e.g. in CI); nothing was changed' });
+  }
+  if (!(await ctx.confirm(question))) throw new AbortedError('not confirmed; nothing was changed');
+}
+
+async function discardChangeSet(ctx: DeployContext, stackName: string, plan: PlannedChangeSet): Promise<void> {
+  await aws(ctx, () => ctx.clients.cloudFormation.deleteChangeSet({ ChangeSetName: plan.changeSetId, StackName: stackName })).catch(() => undefined);
+}
+
+/** A failed first create (ROLLBACK_COMPLETE) never served traffic and can only be deleted. */
+async function deleteFailedStack(ctx: DeployContext, stackName: string, poll?: PollTiming): Promise<void> {
+  ctx.reporter.emit({ type: 'info', message: `deleting ${stackName} (ROLLBACK_COMPLETE from a failed first deploy)` });
+  await aws(ctx, () => ctx.clients.cloudFormation.deleteStack({ StackName: stackName }));
+  for (;;) {
+    const stack = await describeStack(ctx, stackName);
+    if (!stack || stack.StackStatus === 'DELETE_COMPLETE') return;
+    if (stack.StackStatus === 'DELETE_FAILED') throw new NeedsAttentionError(`could not delete the failed stack ${stackName}: ${stack.StackStatusReason ?? ''}`);
+    await ctx.clock.sleep(poll?.minMs ?? 2000);
+  }
+}
+
+function deployToken(ctx: DeployContext): string {
+  const stamp = ctx.clock.now().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const random = Math.floor((ctx.random ?? Math.random)() * 36 ** 6).toString(36).padStart(6, '0');
+  return `${stamp}-${random}`;
+}

@@ -1,0 +1,54 @@
+/**
+ * `shipper watch`: attach to the operation in progress on a stack (a deploy whose CLI was
+ * killed, or one started elsewhere) and follow it to its outcome, exactly as deploy would.
+ */
+import type { ServiceEnvironment } from '../descriptor/schema.js';
+import { PreflightError } from '../errors.js';
+import { StackEventPoller } from '../stack-events/poller.js';
+import { isInProgress } from '../stack-events/status.js';
+import { concludeOperation } from './conclude.js';
+import type { DeployContext } from './context.js';
+import { followOperation, type PollTiming } from './follow.js';
+import { describeStack, stackOutputs } from './stack-state.js';
+
+export interface WatchRequest {
+  target: ServiceEnvironment;
+  waitCleanup?: boolean;
+  poll?: PollTiming;
+}
+
+/** Returns false when nothing was in progress (after saying so). */
+export async function runWatch(ctx: DeployContext, req: WatchRequest): Promise<boolean> {
+  const { stackName } = req.target;
+  const stack = await describeStack(ctx, stackName);
+  if (!stack) throw new PreflightError(`stack ${stackName} does not exist`, { hint: `deploy it first: shipper deploy --env ${req.target.env} --image-tag TAG` });
+  const status = stack.StackStatus ?? '';
+  if (!isInProgress(status) || (status === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' && !req.waitCleanup)) {
+    ctx.reporter.emit({ type: 'watch.idle', stackName, status });
+    return false;
+  }
+  const poller = await StackEventPoller.attachToCurrentOperation({ cloudFormation: ctx.clients.cloudFormation, stackName, clock: ctx.clock });
+  // Replay the operation so far, so the view matches what the deploy itself would have shown.
+  ctx.reporter.emit({ type: 'phase', phase: 'rollout', title: `Following ${stackName} (${status})` });
+  const startedAt = stack.LastUpdatedTime ?? stack.CreationTime ?? ctx.clock.now();
+  ctx.reporter.emit({ type: 'operation.started', stackName, operation: status.startsWith('CREATE') ? 'create' : 'update', startedAt });
+  const result = await followOperation(ctx, {
+    stackName,
+    stackId: stack.StackId,
+    poller,
+    startedAt,
+    expectedSignals: Number(stack.Parameters?.find((p) => p.ParameterKey === 'DesiredCapacity')?.ParameterValue ?? req.target.service.capacity.desired),
+    waitCleanup: Boolean(req.waitCleanup),
+    poll: req.poll,
+    onLive: (live) =>
+      ctx.reporter.emit({
+        type: 'deploy.live',
+        stackName,
+        elapsedSeconds: Math.round((ctx.clock.now().getTime() - startedAt.getTime()) / 1000),
+        outputs: stackOutputs(live),
+        cleanup: live.StackStatus === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' && !req.waitCleanup ? 'background' : 'waiting',
+      }),
+  });
+  await concludeOperation(ctx, { target: req.target, result, startedAt, waitCleanup: req.waitCleanup });
+  return true;
+}
