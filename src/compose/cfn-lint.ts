@@ -16,12 +16,13 @@ export interface LintFinding {
 
 export type LintResult = { available: false } | { available: true; findings: LintFinding[] };
 
-export async function runCfnLint(template: unknown, region: string, command = process.env.SHIPPER_CFN_LINT ?? 'cfn-lint'): Promise<LintResult> {
+export async function runCfnLint(template: unknown, region: string, env: NodeJS.ProcessEnv = process.env): Promise<LintResult> {
+  const command = env.SHIPPER_CFN_LINT ?? 'cfn-lint';
   const dir = mkdtempSync(path.join(tmpdir(), 'shipper-lint-'));
   const file = path.join(dir, 'template.json');
   writeFileSync(file, JSON.stringify(template, null, 2));
   try {
-    const { code, stdout, stderr, missing } = await run(command, ['--format', 'json', '--regions', region, '--', file]);
+    const { code, stdout, stderr, missing } = await run(command, ['--format', 'json', '--regions', region, '--', file], env);
     if (missing) return { available: false };
     let raw: Array<{ Level: string; Rule: { Id: string }; Message: string; Location?: { Path?: Array<string | number> } }>;
     try {
@@ -43,9 +44,9 @@ export async function runCfnLint(template: unknown, region: string, command = pr
   }
 }
 
-function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; missing: boolean }> {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; missing: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));

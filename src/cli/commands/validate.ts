@@ -23,7 +23,7 @@ export async function validateCommand(options: ValidateOptions, io: CliIo): Prom
   if (problems.length) throw new BadInputError(problems);
   out(`ok   shipper checks (signals, timeouts, capacity, schedules)`);
 
-  const lint = await runCfnLint(template, target.service.region);
+  const lint = await runCfnLint(template, target.service.region, io.env);
   if (!lint.available) {
     out('skip cfn-lint is not installed (pip install cfn-lint) — the template was not linted');
     return ExitCode.ok;
