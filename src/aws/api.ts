@@ -11,6 +11,7 @@ import type * as asg from '@aws-sdk/client-auto-scaling';
 import type * as ecr from '@aws-sdk/client-ecr';
 import type * as sts from '@aws-sdk/client-sts';
 import type * as ssm from '@aws-sdk/client-ssm';
+import type * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 
 type Out<T> = Omit<T, '$metadata'>;
 
@@ -45,6 +46,10 @@ export interface SsmApi {
   getParameterHistory(input: ssm.GetParameterHistoryCommandInput): Promise<Out<ssm.GetParameterHistoryCommandOutput>>;
 }
 
+export interface LoadBalancingApi {
+  describeTargetHealth(input: elbv2.DescribeTargetHealthCommandInput): Promise<Out<elbv2.DescribeTargetHealthCommandOutput>>;
+}
+
 /** Everything a deploy needs from AWS, created once per command. */
 export interface AwsClients {
   cloudFormation: CloudFormationApi;
@@ -52,6 +57,8 @@ export interface AwsClients {
   ecr: EcrApi;
   sts: StsApi;
   ssm: SsmApi;
+  /** Target health for `status`; optional because deploys never need it. */
+  elbv2?: LoadBalancingApi;
 }
 
 /** Injected time, so a ten-minute deploy is a millisecond test. */

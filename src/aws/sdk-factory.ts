@@ -26,6 +26,10 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
   const er = new ecr.ECRClient(config);
   const st = new sts.STSClient(config);
   const sm = new ssm.SSMClient(config);
+  // Only `status` reads target health: load that client on first use.
+  let lb: Promise<{ client: import('@aws-sdk/client-elastic-load-balancing-v2').ElasticLoadBalancingV2Client; mod: typeof import('@aws-sdk/client-elastic-load-balancing-v2') }> | undefined;
+  const loadBalancing = () =>
+    (lb ??= import('@aws-sdk/client-elastic-load-balancing-v2').then((mod) => ({ mod, client: new mod.ElasticLoadBalancingV2Client(config) })));
   return {
     cloudFormation: {
       describeStacks: (i) => cf.send(new cfn.DescribeStacksCommand(i)),
@@ -48,6 +52,12 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
       putParameter: (i) => sm.send(new ssm.PutParameterCommand(i)),
       getParameter: (i) => sm.send(new ssm.GetParameterCommand(i)),
       getParameterHistory: (i) => sm.send(new ssm.GetParameterHistoryCommand(i)),
+    },
+    elbv2: {
+      describeTargetHealth: async (i) => {
+        const { mod, client } = await loadBalancing();
+        return client.send(new mod.DescribeTargetHealthCommand(i));
+      },
     },
   };
 }

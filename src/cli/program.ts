@@ -79,10 +79,43 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .option('--no-wait-cleanup', 'return as soon as the new group is live (default)')
     .option('--timeout <duration>', 'cancel and roll back if the new group is not live in time (e.g. 20m)')
     .option('--no-wait-busy', 'fail instead of waiting when another operation is in progress')
+    .option('--commit <sha>', 'git commit being deployed (default: from CI variables or git)')
+    .option('--branch <name>', 'git branch being deployed (default: from CI variables or git)')
     .addHelpText('after', '\nExamples:\n  shipper deploy --env test --image-tag v42\n  shipper deploy --env prod --image-tag v42 --yes --timeout 30m   # in CI')
     .action(async (opts) => {
       const { deployCommand } = await import('./commands/deploy.js');
       result = await deployCommand(opts, io, deps);
+    });
+
+  awsOptions(
+    program
+      .command('rollback')
+      .description("deploy an earlier release's image digest again, with the same immutable replacement and safety as deploy"),
+  )
+    .option('--to <tag>', 'the newest release of this image tag that went live')
+    .option('--release <n>', 'this release number (see `shipper releases`)')
+    .option('-y, --yes', 'do not ask for confirmation on protected environments')
+    .option('--wait-cleanup', 'follow cleanup of the old group to UPDATE_COMPLETE')
+    .option('--timeout <duration>', 'cancel and roll back if the new group is not live in time')
+    .option('--no-wait-busy', 'fail instead of waiting when another operation is in progress')
+    .addHelpText('after', '\nBy default it goes back to the release that was live before the current one.\nExamples:\n  shipper rollback --env prod --yes\n  shipper rollback --env test --to v41\n  shipper rollback --env test --release 17')
+    .action(async (opts) => {
+      const { rollbackCommand } = await import('./commands/rollback.js');
+      result = await rollbackCommand(opts, io, deps);
+    });
+
+  awsOptions(program.command('releases').description('release history, newest first, with the live one marked'))
+    .addHelpText('after', '\nExample:\n  shipper releases --env prod')
+    .action(async (opts) => {
+      const { releasesCommand } = await import('./commands/releases.js');
+      result = await releasesCommand(opts, io, deps);
+    });
+
+  awsOptions(program.command('status').description('the stack, the live release, the group and its instances, and cleanup leftovers'))
+    .addHelpText('after', '\nExample:\n  shipper status --env test')
+    .action(async (opts) => {
+      const { statusCommand } = await import('./commands/status.js');
+      result = await statusCommand(opts, io, deps);
     });
 
   awsOptions(program.command('watch').description('attach to the operation in progress (e.g. after the deploying CLI was killed) and follow it to its outcome'))

@@ -27,6 +27,8 @@ export interface PreflightOptions {
 
 export interface PreflightFacts {
   accountId: string;
+  /** Who is deploying, as STS sees it. */
+  callerArn?: string;
   imageTag?: string;
   imageDigest: string;
   /** The stack as it is now; undefined for a first deploy (or after deleting a failed first create). */
@@ -76,7 +78,7 @@ export async function preflight(ctx: DeployContext, target: ServiceEnvironment, 
     ctx.reporter.emit({ type: 'preflight.check', name: 'stack', ok: true, detail: stack ? `${stackName} ${stack.StackStatus}` : `${stackName} does not exist yet: it will be created` });
   }
 
-  const facts: PreflightFacts = { accountId, imageTag: tag, imageDigest: digest, stack, changeSetType, deleteFailedCreate, desiredCapacity: service.capacity.desired };
+  const facts: PreflightFacts = { accountId, callerArn: identity.Arn, imageTag: tag, imageDigest: digest, stack, changeSetType, deleteFailedCreate, desiredCapacity: service.capacity.desired };
   if (stack && changeSetType === 'UPDATE') {
     const outputs = stackOutputs(stack);
     facts.previous = { tag: outputs.ImageTag, digest: outputs.ImageDigest };

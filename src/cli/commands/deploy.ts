@@ -3,6 +3,8 @@ import { BadInputError, ExitCode, type ExitCodeValue } from '../../errors.js';
 import { DIGEST_PATTERN } from '../../compose/release-facts.js';
 import { parseDuration } from '../duration.js';
 import type { CliIo } from '../io.js';
+import { releaseJournal } from '../../releases/journal.js';
+import { releaseStore, whoIsDeploying } from '../history.js';
 import { openSession, type CliDependencies, type SessionOptions } from '../session.js';
 
 export interface DeployOptions extends SessionOptions {
@@ -12,6 +14,8 @@ export interface DeployOptions extends SessionOptions {
   waitCleanup?: boolean;
   timeout?: string;
   waitBusy?: boolean;
+  commit?: string;
+  branch?: string;
 }
 
 export async function deployCommand(options: DeployOptions, io: CliIo, deps: CliDependencies): Promise<ExitCodeValue> {
@@ -31,6 +35,7 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Cli
       waitCleanup: options.waitCleanup,
       timeoutMs,
       noWaitBusy: options.waitBusy === false,
+      journal: releaseJournal(releaseStore(session), session.target, whoIsDeploying(io, options), session.reporter),
     });
     return outcome.kind === 'live' || outcome.kind === 'no-changes' ? ExitCode.ok : ExitCode.internal;
   } finally {

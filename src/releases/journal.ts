@@ -1,0 +1,44 @@
+/** Connects a deploy to the release history: a record as it starts, an outcome as it ends. */
+import type { DeployJournal } from '../deploy/deploy.js';
+import type { ServiceEnvironment } from '../descriptor/schema.js';
+import type { Reporter } from '../report/events.js';
+import { SHIPPER_VERSION } from '../version.js';
+import type { Provenance } from './provenance.js';
+import type { ReleaseStore } from './store.js';
+
+export function releaseJournal(
+  store: ReleaseStore,
+  target: ServiceEnvironment,
+  who: (callerArn?: string) => Provenance,
+  reporter: Reporter,
+  rollbackOf?: number,
+): DeployJournal & { number(): number | undefined } {
+  let number: number | undefined;
+  return {
+    number: () => number,
+    async started({ facts, startedAt }) {
+      number = await store.start({
+        kind: rollbackOf === undefined ? 'deploy' : 'rollback',
+        service: target.service.service,
+        env: target.env,
+        stackName: target.stackName,
+        imageTag: facts.imageTag,
+        imageDigest: facts.imageDigest,
+        ...who(facts.callerArn),
+        shipperVersion: SHIPPER_VERSION,
+        startedAt: startedAt.toISOString(),
+        ...(rollbackOf !== undefined ? { rollbackOf } : {}),
+      });
+      reporter.emit({ type: 'info', message: `release #${number}${rollbackOf !== undefined ? ` (rollback to #${rollbackOf})` : ''}` });
+    },
+    async finished({ status, endedAt, rootCause }) {
+      if (number === undefined) return;
+      try {
+        await store.finish(number, status, endedAt, rootCause);
+      } catch (err) {
+        // The deploy's outcome stands either way; say that the history missed it.
+        reporter.emit({ type: 'warning', message: `could not record the outcome of release #${number}: ${(err as Error).message}` });
+      }
+    },
+  };
+}
