@@ -9,7 +9,7 @@ import { NeedsAttentionError, PreflightError } from '../errors.js';
 import { appImageLocation, shortDigest } from '../compose/image.js';
 import { isInProgress, mustBeDeletedFirst, needsAttention, changeSetTypeFor } from '../stack-events/status.js';
 import { aws, elapsedSeconds, type DeployContext } from './context.js';
-import { currentGroupName, describeGroup, describeStack, stackOutputs } from './stack-state.js';
+import { currentGroupName, describeGroup, describeStack, liveImage } from './stack-state.js';
 
 export interface ImageRequest {
   /** Deploy what this tag points at now. */
@@ -80,8 +80,7 @@ export async function preflight(ctx: DeployContext, target: ServiceEnvironment, 
 
   const facts: PreflightFacts = { accountId, callerArn: identity.Arn, imageTag: tag, imageDigest: digest, stack, changeSetType, deleteFailedCreate, desiredCapacity: service.capacity.desired };
   if (stack && changeSetType === 'UPDATE') {
-    const outputs = stackOutputs(stack);
-    facts.previous = { tag: outputs.ImageTag, digest: outputs.ImageDigest };
+    facts.previous = liveImage(stack);
     const groupName = await currentGroupName(ctx, stackName);
     const group = groupName ? await describeGroup(ctx, groupName) : undefined;
     if (group && groupName) {

@@ -23,6 +23,16 @@ export function stackParameters(stack: Stack | undefined): Record<string, string
   return Object.fromEntries((stack?.Parameters ?? []).flatMap((p) => (p.ParameterKey ? [[p.ParameterKey, p.ResolvedValue ?? p.ParameterValue ?? '']] : [])));
 }
 
+/**
+ * The image the stack runs now. Parameters are the source of truth (a rolled-back update
+ * restores them); outputs say the same for people reading the console.
+ */
+export function liveImage(stack: Stack | undefined): { tag?: string; digest?: string } {
+  const outputs = stackOutputs(stack);
+  const parameters = stackParameters(stack);
+  return { tag: parameters.ImageTag ?? outputs.ImageTag, digest: parameters.ImageDigest ?? outputs.ImageDigest };
+}
+
 /** The physical name of the stack's Auto Scaling group right now, if it has one. */
 export async function currentGroupName(ctx: DeployContext, stackName: string): Promise<string | undefined> {
   const out = await aws(ctx, () => ctx.clients.cloudFormation.describeStackResources({ StackName: stackName, LogicalResourceId: LogicalIds.autoScalingGroup }));

@@ -70,6 +70,12 @@ function toNode(doc: Document, value: unknown): unknown {
   if (key) {
     const short = LONG_TO_SHORT[key]!;
     let inner = (value as Record<string, unknown>)[key];
+    // YAML allows one tag per node: `!Base64 !Sub x` is invalid, so the outer one stays long-form.
+    if (intrinsicKey(inner)) {
+      const map = doc.createNode({});
+      if (isMap(map)) map.add(doc.createPair(key, toNode(doc, inner)) as never);
+      return map;
+    }
     if (short === 'GetAtt' && Array.isArray(inner) && inner.length === 2 && inner.every((p) => typeof p === 'string')) {
       inner = `${inner[0]}.${inner[1]}`;
     }

@@ -6,7 +6,7 @@ import { shortDigest } from '../compose/image.js';
 import { appImageLocation } from '../compose/image.js';
 import { aws, type DeployContext } from '../deploy/context.js';
 import { runDeploy, type DeployOutcome, type DeployRequest } from '../deploy/deploy.js';
-import { describeStack, stackOutputs } from '../deploy/stack-state.js';
+import { describeStack, liveImage } from '../deploy/stack-state.js';
 import type { Provenance } from './provenance.js';
 import { releaseJournal } from './journal.js';
 import { rollbackTarget, type RollbackTarget } from './select.js';
@@ -22,7 +22,7 @@ export async function runRollback(ctx: DeployContext, req: RollbackRequest): Pro
   const { target } = req;
   const [history, stack] = await Promise.all([req.store.history(), describeStack(ctx, target.stackName)]);
   for (const problem of history.unreadable) ctx.reporter.emit({ type: 'warning', message: problem });
-  const liveDigest = stackOutputs(stack).ImageDigest;
+  const liveDigest = liveImage(stack).digest;
   const release = rollbackTarget(history.releases, liveDigest, req.want);
   ctx.reporter.emit({
     type: 'info',

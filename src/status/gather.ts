@@ -5,7 +5,7 @@
  */
 import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { aws, type DeployContext } from '../deploy/context.js';
-import { currentGroupName, describeGroup, describeStack, stackOutputs } from '../deploy/stack-state.js';
+import { currentGroupName, describeGroup, describeStack, liveImage } from '../deploy/stack-state.js';
 import type { Release } from '../releases/record.js';
 import { liveRelease } from '../releases/select.js';
 import type { ReleaseStore } from '../releases/store.js';
@@ -45,14 +45,14 @@ export async function gatherStatus(ctx: DeployContext, target: ServiceEnvironmen
   if (!stack) return view;
 
   const status = stack.StackStatus ?? '';
-  const outputs = stackOutputs(stack);
+  const image = liveImage(stack);
   Object.assign(view, {
     exists: true,
     stackStatus: status,
     stackStatusReason: stack.StackStatusReason,
     lastUpdated: stack.LastUpdatedTime ?? stack.CreationTime,
-    image: { tag: outputs.ImageTag, digest: outputs.ImageDigest },
-    live: liveRelease(history.releases, outputs.ImageDigest),
+    image,
+    live: liveRelease(history.releases, image.digest),
   });
   if (isInProgress(status)) view.inProgress = { status, attach: `shipper watch --env ${env}` };
 

@@ -1,4 +1,4 @@
-import { describeStack, stackOutputs } from '../../deploy/stack-state.js';
+import { describeStack, liveImage } from '../../deploy/stack-state.js';
 import { ExitCode, type ExitCodeValue } from '../../errors.js';
 import { liveRelease } from '../../releases/select.js';
 import { formatReleasesTable } from '../../report/releases-table.js';
@@ -11,7 +11,7 @@ export async function releasesCommand(options: SessionOptions, io: CliIo, deps: 
   const session = await openSession(options, io, deps);
   try {
     const [history, stack] = await Promise.all([releaseStore(session).history(), describeStack(session.ctx, session.target.stackName)]);
-    const live = liveRelease(history.releases, stackOutputs(stack).ImageDigest);
+    const live = liveRelease(history.releases, liveImage(stack).digest);
     if (options.json) {
       io.stdout.write(`${JSON.stringify({ stackName: session.target.stackName, live: live?.number ?? null, releases: history.releases, unreadable: history.unreadable })}\n`);
       return ExitCode.ok;
