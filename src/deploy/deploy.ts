@@ -43,6 +43,9 @@ export type DeployOutcome =
 export async function runDeploy(ctx: DeployContext, req: DeployRequest): Promise<DeployOutcome> {
   const { target } = req;
   const { stackName, service } = target;
+  // Fail fast in CI: a protected environment without --yes and without a terminal is refused
+  // before any AWS call.
+  if (service.protected && !req.yes && !ctx.confirm) await confirmProtected(ctx, req, '');
   const facts = await preflight(ctx, target, req.image, { noWaitBusy: req.noWaitBusy });
 
   const template = composeStack(target, { imageTag: facts.imageTag, imageDigest: facts.imageDigest, desiredCapacity: facts.desiredCapacity });
