@@ -117,7 +117,7 @@ export async function runDeploy(ctx: DeployContext, req: DeployRequest): Promise
           stackName,
           elapsedSeconds: elapsedSeconds(ctx, startedAt),
           outputs: stackOutputs(stack),
-          cleanup: stack.StackStatus === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' ? (req.waitCleanup ? 'waiting' : 'background') : 'waiting',
+          cleanup: stack.StackStatus === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' ? (req.waitCleanup ? 'waiting' : 'background') : 'none',
         }),
   });
   await concludeOperation(ctx, { target, result, startedAt, waitCleanup: req.waitCleanup, journal: req.journal });

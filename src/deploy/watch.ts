@@ -46,7 +46,7 @@ export async function runWatch(ctx: DeployContext, req: WatchRequest): Promise<b
         stackName,
         elapsedSeconds: Math.round((ctx.clock.now().getTime() - startedAt.getTime()) / 1000),
         outputs: stackOutputs(live),
-        cleanup: live.StackStatus === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' && !req.waitCleanup ? 'background' : 'waiting',
+        cleanup: live.StackStatus === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' ? (req.waitCleanup ? 'waiting' : 'background') : 'none',
       }),
   });
   await concludeOperation(ctx, { target: req.target, result, startedAt, waitCleanup: req.waitCleanup });

@@ -71,7 +71,8 @@ export type ShipperEvent =
       stackName: string;
       elapsedSeconds: number;
       outputs: Record<string, string>;
-      cleanup: 'background' | 'waiting';
+      /** background: the old group drains after shipper returns; waiting: shipper follows it; none: nothing to clean up. */
+      cleanup: 'background' | 'waiting' | 'none';
     }
   | { type: 'cleanup.complete'; elapsedSeconds: number; leftovers: Array<{ logicalId: string; physicalId?: string; reason?: string }> }
   | { type: 'deploy.failed'; report: FailureReport }
