@@ -1,0 +1,130 @@
+/**
+ * The one-screen failure summary. When a deploy does not go live, the user wants four answers
+ * without scrolling: is production OK, what broke, what did the instances say, what now.
+ * Pure: the same lines go to a terminal, a CI log and a notification.
+ */
+import type { FailedActivity, FailureReport } from './events.js';
+import { normaliseReason } from './stack-line.js';
+import { type Style, noStyle } from './style.js';
+import { formatElapsed } from './time.js';
+
+export const MAX_ACTIVITIES = 5;
+export const MAX_INSTANCES = 3;
+export const MAX_NEXT_STEPS = 4;
+/** Scaling-activity messages can run to several hundred characters; the gist is at the start. */
+const MAX_MESSAGE = 220;
+
+export type FailureKind = 'rolled-back' | 'create-rolled-back' | 'needs-attention';
+
+/**
+ * A failed rollback (or any *_FAILED end state) needs a human; so does a rollback after which we
+ * could not prove the old group is serving. A failed first deploy leaves ROLLBACK_COMPLETE and
+ * nothing was live before it.
+ */
+export function failureKind(report: FailureReport): FailureKind {
+  if (report.finalStatus.endsWith('_FAILED')) return 'needs-attention';
+  if (report.previousReleaseLive) return 'rolled-back';
+  if (report.finalStatus === 'ROLLBACK_COMPLETE') return 'create-rolled-back';
+  return 'needs-attention';
+}
+
+export function failureHeadline(report: FailureReport): string {
+  switch (failureKind(report)) {
+    case 'rolled-back':
+      return 'Deploy failed and was rolled back. The previous release is still live.';
+    case 'create-rolled-back':
+      return 'Deploy failed and the new stack was rolled back. Nothing was live before it, so nothing is live now.';
+    case 'needs-attention':
+      return report.finalStatus.endsWith('_FAILED')
+        ? `Deploy failed and the stack needs attention: it is stuck in ${report.finalStatus}.`
+        : 'Deploy failed and needs attention: shipper could not confirm that the previous release is still serving.';
+  }
+}
+
+export function formatFailureReport(report: FailureReport, style: Style = noStyle): string[] {
+  const lines: string[] = [];
+  const kind = failureKind(report);
+  lines.push(style.bad(style.bold(failureHeadline(report))));
+  if (kind === 'rolled-back') {
+    const group = report.previousGroupName ? `The previous group ${report.previousGroupName}` : 'The previous group';
+    lines.push(style.ok(`${group} is still the one serving.`));
+  } else if (kind === 'needs-attention' && !report.previousReleaseLive) {
+    lines.push(style.pending('Check which Auto Scaling group is serving before deploying again.'));
+  }
+  lines.push(style.dim(`Stack ${report.stackName} ended in ${report.finalStatus} after ${formatElapsed(report.elapsedSeconds)}.`));
+
+  lines.push('', style.bold('Root cause'));
+  if (report.rootCause) {
+    const rc = report.rootCause;
+    lines.push(`  ${rc.logicalId} (${rc.resourceType}) ${style.bad(rc.status)}`);
+    lines.push(`  ${normaliseReason(rc.reason)}`);
+  } else {
+    lines.push('  No resource reported a failure reason; see the stack events above.');
+  }
+
+  const activities = summariseActivities(report.groupActivities);
+  if (activities.length > 0) {
+    lines.push('', style.bold(`What the new Auto Scaling group said${shownOf(MAX_ACTIVITIES, activities.length)}`));
+    for (const a of activities.slice(0, MAX_ACTIVITIES)) {
+      lines.push(`  ${truncate(a.message)}${a.count > 1 ? style.dim(` (${a.count} times)`) : ''}`);
+    }
+  }
+
+  const instances = report.failedInstances;
+  if (instances.length > 0) {
+    lines.push('', style.bold(`Failed instances${shownOf(MAX_INSTANCES, instances.length)}`));
+    const width = Math.max(...instances.map((i) => i.instanceId.length));
+    for (const i of instances.slice(0, MAX_INSTANCES)) {
+      lines.push(`  ${i.instanceId.padEnd(width)}  ${truncate(normaliseReason(i.reason))}`);
+    }
+  }
+
+  if (report.nextSteps.length > 0) {
+    lines.push('', style.bold('Next steps'));
+    for (const step of report.nextSteps.slice(0, MAX_NEXT_STEPS)) lines.push(`  - ${step}`);
+  }
+  return lines;
+}
+
+export interface ActivitySummary {
+  message: string;
+  count: number;
+}
+
+/**
+ * Every failed launch says the same thing with a different instance id; group those so five
+ * identical failures take one line. Oldest first, as they happened.
+ */
+export function summariseActivities(activities: FailedActivity[]): ActivitySummary[] {
+  const byKey = new Map<string, ActivitySummary>();
+  const ordered = [...activities].sort((a, b) => a.time.getTime() - b.time.getTime());
+  for (const a of ordered) {
+    const message = activityMessage(a);
+    const key = message.replace(/\bi-[0-9a-f]{8,17}\b/g, 'i-*');
+    const seen = byKey.get(key);
+    if (seen) seen.count += 1;
+    else byKey.set(key, { message, count: 1 });
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * The status message says what went wrong; the description ("Launching a new EC2 instance:
+ * i-0abc...") mostly repeats it, except for naming the instance.
+ */
+export function activityMessage(a: Pick<FailedActivity, 'description' | 'statusMessage'>): string {
+  const status = normaliseReason(a.statusMessage);
+  const description = normaliseReason(a.description);
+  if (status === '') return description;
+  const instance = /\bi-[0-9a-f]{8,17}\b/.exec(description)?.[0];
+  return instance && !status.includes(instance) ? `${instance}: ${status}` : status;
+}
+
+/** Says how many were left out in the heading itself, so a long list costs no extra line. */
+function shownOf(limit: number, total: number): string {
+  return total > limit ? ` (${limit} of ${total})` : '';
+}
+
+function truncate(text: string): string {
+  return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE - 3)}...`;
+}

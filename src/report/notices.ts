@@ -1,0 +1,62 @@
+/**
+ * One-off events rendered the same way by the plain and tty reporters: the reporters differ in
+ * mechanics (group headers, a spinner), not in wording. Pure.
+ */
+import type { ShipperEvent } from './events.js';
+import { type Style, noStyle } from './style.js';
+import { formatClock, formatElapsed } from './time.js';
+
+export type NoticeEvent = Extract<
+  ShipperEvent,
+  {
+    type:
+      | 'info'
+      | 'warning'
+      | 'preflight.check'
+      | 'stack.busy'
+      | 'plan.no-changes'
+      | 'operation.started'
+      | 'operation.cancelling'
+      | 'watch.idle';
+  }
+>;
+
+const NOTICE_TYPES = new Set<string>([
+  'info',
+  'warning',
+  'preflight.check',
+  'stack.busy',
+  'plan.no-changes',
+  'operation.started',
+  'operation.cancelling',
+  'watch.idle',
+]);
+
+export function isNotice(event: ShipperEvent): event is NoticeEvent {
+  return NOTICE_TYPES.has(event.type);
+}
+
+export function formatNotice(event: NoticeEvent, style: Style = noStyle, utc = false): string {
+  switch (event.type) {
+    case 'info':
+      return event.message;
+    case 'warning':
+      return style.pending(`Warning: ${event.message}`);
+    case 'preflight.check':
+      return `  ${event.ok ? style.ok('ok  ') : style.bad('FAIL')}  ${event.name}: ${event.detail}`;
+    case 'stack.busy':
+      return style.pending(
+        `Stack ${event.stackName} is busy (${event.status}); waiting for it to settle (${formatElapsed(event.waitedSeconds)} so far).`,
+      );
+    case 'plan.no-changes':
+      return `No changes: stack ${event.stackName} already runs this release and configuration.`;
+    case 'operation.started': {
+      const token = event.token ? style.dim(` (request token ${event.token})`) : '';
+      return `Started ${event.operation} of ${event.stackName} at ${formatClock(event.startedAt, utc)}${token}.`;
+    }
+    case 'operation.cancelling':
+      return style.pending(`Cancelling the update: ${event.reason}`);
+    case 'watch.idle':
+      return `Stack ${event.stackName} is ${event.status}; nothing is in progress.`;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The change summary shown before a change set executes. It leads with what matters for an
+ * immutable deploy: is the Auto Scaling group replaced, which image goes out, and at what size
+ * the new group starts. Pure.
+ */
+import type { ResourceChange, ShipperEvent } from './events.js';
+import { type Style, noStyle } from './style.js';
+
+type PlanSummary = Extract<ShipperEvent, { type: 'plan.summary' }>;
+
+export type PlanAction = 'add' | 'modify' | 'replace' | 'may replace' | 'remove' | 'import' | 'dynamic';
+
+export function planAction(change: ResourceChange): PlanAction {
+  switch (change.action) {
+    case 'Add':
+      return 'add';
+    case 'Remove':
+      return 'remove';
+    case 'Import':
+      return 'import';
+    case 'Dynamic':
+      return 'dynamic';
+    case 'Modify':
+      if (change.replacement === 'True') return 'replace';
+      if (change.replacement === 'Conditional') return 'may replace';
+      return 'modify';
+  }
+}
+
+/** `sha256:0123456789abcdef...` -> `0123456789ab`, the form `docker images` shows. */
+export function shortDigest(digest: string): string {
+  const hex = digest.includes(':') ? digest.slice(digest.indexOf(':') + 1) : digest;
+  return hex.slice(0, 12);
+}
+
+/** The size the new group is created at: the live group's, when there is one. */
+export function startingCapacity(capacity: PlanSummary['capacity']): number {
+  return capacity.liveDesired ?? capacity.desired;
+}
+
+export function formatPlan(event: PlanSummary, style: Style = noStyle): string[] {
+  const actions = event.changes.map((c) => ({ change: c, action: planAction(c) }));
+  const count = (...which: PlanAction[]) => actions.filter((a) => which.includes(a.action)).length;
+  const lines: string[] = [];
+
+  lines.push(
+    style.bold(`${event.create ? 'Create' : 'Update'} stack ${event.stackName}: `) +
+      `${count('add')} added, ${count('modify', 'dynamic', 'import')} modified, ` +
+      `${count('replace', 'may replace')} replaced, ${count('remove')} removed`,
+  );
+
+  const actionWidth = Math.max(0, ...actions.map((a) => a.action.length));
+  const idWidth = Math.max(0, ...actions.map((a) => a.change.logicalId.length));
+  for (const { change, action } of actions) {
+    const word = toneOf(action, style)(action.padEnd(actionWidth));
+    lines.push(`  ${word}  ${change.logicalId.padEnd(idWidth)}  ${style.dim(change.resourceType)}`);
+  }
+
+  const starts = startingCapacity(event.capacity);
+  const signals = `${event.capacity.signals} instance${event.capacity.signals === 1 ? '' : 's'}`;
+  if (event.create) {
+    lines.push(`The Auto Scaling group is created at ${starts} instance${starts === 1 ? '' : 's'}; the stack completes once ${signals} signal healthy.`);
+  } else if (event.groupReplaced) {
+    lines.push(
+      style.pending('The Auto Scaling group is REPLACED: ') +
+        `a new group is created at ${starts} instance${starts === 1 ? '' : 's'}; the old one keeps serving until the new one is healthy ` +
+        `(${signals} signal success), then it is deleted.`,
+    );
+  } else {
+    lines.push('The Auto Scaling group is not replaced: running instances keep their current release.');
+  }
+
+  lines.push(`Image: ${describeImage(event.image, style)}`);
+  if (!event.create && !event.groupReplaced && event.image.oldDigest && event.image.oldDigest !== event.image.newDigest) {
+    lines.push(style.bad('The image changes but the group is not replaced: no instance would run the new image.'));
+  }
+
+  const capacity = describeCapacity(event.capacity);
+  if (capacity) lines.push(capacity);
+  return lines;
+}
+
+function describeImage(image: PlanSummary['image'], style: Style): string {
+  const show = (tag: string | undefined, digest: string) => `${tag ?? '(untagged)'} (${shortDigest(digest)})`;
+  const next = style.bold(show(image.newTag, image.newDigest));
+  if (!image.oldDigest) return `${next} (first release)`;
+  if (image.oldDigest === image.newDigest) return `${next}, unchanged`;
+  return `${show(image.oldTag, image.oldDigest)} → ${next}`;
+}
+
+/** The carry-over is easy to miss and costly to get wrong, so say both numbers. */
+function describeCapacity(capacity: PlanSummary['capacity']): string | undefined {
+  const { desired, liveDesired } = capacity;
+  if (liveDesired === undefined) return undefined;
+  const plural = (n: number) => `${n} instance${n === 1 ? '' : 's'}`;
+  if (liveDesired === desired) return `Capacity: the live group runs ${plural(liveDesired)}; the new group starts at the same size.`;
+  return `Capacity: the live group runs ${plural(liveDesired)}; the new group starts at ${liveDesired}, not the descriptor's ${desired}.`;
+}
+
+function toneOf(action: PlanAction, style: Style): (text: string) => string {
+  if (action === 'add') return style.ok;
+  if (action === 'remove' || action === 'replace') return style.bad;
+  if (action === 'may replace') return style.pending;
+  return (text) => text;
+}
