@@ -1,0 +1,175 @@
+/**
+ * The launch template's user data: `#!/bin/bash`, a block of configuration assignments, then
+ * the body of templates/boot.sh. Values are single-quoted literals; CloudFormation intrinsics
+ * (the image digest, the target group) stay objects joined in between literal quotes, so a new
+ * digest is a new launch template version and therefore a group replacement.
+ */
+import { readFileSync } from 'node:fs';
+import { BadInputError } from '../errors.js';
+import type { SecretRef } from '../descriptor/schema.js';
+import { APP_CONTAINER_NAME, encodeContainerSpec, startOrder, type BootContainerSpec } from './boot-containers.js';
+import type { ContainerSpec } from './containers.js';
+import { shellQuote } from './shell-quote.js';
+
+export type CfnValue = string | { Ref: string } | { 'Fn::GetAtt': [string, string] } | { 'Fn::Sub': string } | Record<string, unknown>;
+
+export interface BootPlan {
+  stackName: string;
+  region: string;
+  /** The Auto Scaling group's logical id, e.g. `AutoScalingGroup`. */
+  resourceLogicalId: string;
+  app: {
+    /** Full registry URI, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello. */
+    repository: string;
+    /** Usually `{ Ref: 'ImageDigest' }`, which is `sha256:…` at deploy time. */
+    digest: CfnValue;
+    port: number;
+    /** Plain values; any character but NUL. */
+    environment: Record<string, string>;
+    secrets: Record<string, SecretRef>;
+  };
+  /** In start order; the one named `log-router` starts first, before the app. */
+  sidecars: ContainerSpec[];
+  health: { path: string; proxyPort: number; intervalSeconds: number; healthyThreshold: number; gracePeriodSeconds: number };
+  /** Set when the service is behind a target group: a literal ARN or e.g. `{ Ref: 'TargetGroup' }`. */
+  targetGroupArn?: CfnValue;
+}
+
+const BOOT_SCRIPT_URL = new URL('../../templates/boot.sh', import.meta.url);
+const IMAGE_BY_DIGEST = /^[^\s'@]+@sha256:[a-f0-9]{64}$/;
+const REPOSITORY = /^[^\s'@]+$/;
+
+/** User data as parts for `Fn::Join ['', parts]`: literal strings and CloudFormation intrinsics. */
+export function renderUserData(plan: BootPlan): CfnValue[] {
+  const parts = new PartsBuilder();
+  parts.literal('#!/bin/bash\n');
+  for (const [name, value] of Object.entries(scalarSettings(plan))) parts.literal(`${name}=${shellQuote(value)}\n`);
+  parts.literal('TARGET_GROUP_ARN=');
+  parts.quoted([plan.targetGroupArn ?? '']);
+  parts.literal('\n');
+
+  const containers = startOrder<BootContainerSpec>(appContainer(plan), plan.sidecars);
+  assertUniqueNames(containers);
+  parts.literal(`CONTAINER_NAMES=(${containers.map((c) => shellQuote(c.name)).join(' ')})\nCONTAINER_IMAGES=(`);
+  containers.forEach((c, i) => {
+    if (i > 0) parts.literal(' ');
+    parts.quoted(c.name === APP_CONTAINER_NAME ? appImage(plan) : [sidecarImage(c)]);
+  });
+  parts.literal(`)\nCONTAINER_SPECS=(${containers.map((c) => shellQuote(encodeContainerSpec(c))).join(' ')})\n`);
+  parts.literal(bootScriptBody());
+  return parts.parts;
+}
+
+/** The same, wrapped for a launch template's `UserData`. */
+export function userDataProperty(plan: BootPlan): Record<string, unknown> {
+  return { 'Fn::Base64': { 'Fn::Join': ['', renderUserData(plan)] } };
+}
+
+/**
+ * For tests and tools: the literal script, with each intrinsic replaced by a concrete value.
+ * `values` is keyed by Ref name (`ImageDigest`), `Resource.Attribute` for Fn::GetAtt, and the
+ * `${...}` names an Fn::Sub uses.
+ */
+export function resolveUserData(parts: CfnValue[], values: Record<string, string>): string {
+  const lookup = (key: string): string => {
+    const value = values[key];
+    if (value === undefined) throw new BadInputError({ message: `no value given for ${key} in the user data` });
+    return value;
+  };
+  return parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const intrinsic = part as Record<string, unknown>;
+      if (typeof intrinsic.Ref === 'string') return lookup(intrinsic.Ref);
+      const getAtt = intrinsic['Fn::GetAtt'];
+      if (Array.isArray(getAtt) && getAtt.length === 2) return lookup(`${getAtt[0]}.${getAtt[1]}`);
+      const sub = intrinsic['Fn::Sub'];
+      if (typeof sub === 'string') return sub.replace(/\$\{([^}!][^}]*)\}/g, (_, key: string) => lookup(key));
+      throw new BadInputError({ message: `cannot resolve ${JSON.stringify(part)} in the user data` });
+    })
+    .join('');
+}
+
+function scalarSettings(plan: BootPlan): Record<string, string> {
+  const { health } = plan;
+  const positive = (name: string, n: number) => {
+    if (!Number.isInteger(n) || n < 1) throw new BadInputError({ path: name, message: `must be a positive integer, got ${n}` });
+    return String(n);
+  };
+  return {
+    STACK_NAME: plan.stackName,
+    REGION: plan.region,
+    RESOURCE_ID: plan.resourceLogicalId,
+    HEALTH_PATH: health.path,
+    PROXY_PORT: positive('health.proxyPort', health.proxyPort),
+    HEALTH_INTERVAL: positive('health.intervalSeconds', health.intervalSeconds),
+    HEALTHY_THRESHOLD: positive('health.healthyThreshold', health.healthyThreshold),
+    GRACE_PERIOD: positive('health.gracePeriodSeconds', health.gracePeriodSeconds),
+  };
+}
+
+function appContainer(plan: BootPlan): BootContainerSpec {
+  return {
+    name: APP_CONTAINER_NAME,
+    image: '', // joined from the repository and the digest intrinsic instead
+    files: [],
+    mounts: [],
+    // reached only through the reverse proxy on the shared network, so nothing is published
+    publish: [],
+    environment: plan.app.environment,
+    secretEnvironment: plan.app.secrets,
+    logsToRouter: true,
+  };
+}
+
+function appImage(plan: BootPlan): CfnValue[] {
+  if (!REPOSITORY.test(plan.app.repository)) {
+    throw new BadInputError({ path: 'app.repository', message: `${JSON.stringify(plan.app.repository)} is not a repository URI` });
+  }
+  return [`${plan.app.repository}@`, plan.app.digest];
+}
+
+function sidecarImage(spec: ContainerSpec): string {
+  if (!IMAGE_BY_DIGEST.test(spec.image)) {
+    throw new BadInputError({ path: `container ${spec.name}`, message: `image ${spec.image} must be pinned by digest (REPOSITORY@sha256:…)` });
+  }
+  return spec.image;
+}
+
+function assertUniqueNames(containers: Array<{ name: string }>): void {
+  const seen = new Set<string>();
+  for (const { name } of containers) {
+    if (seen.has(name)) throw new BadInputError({ message: `two containers are named ${name}` });
+    seen.add(name);
+  }
+}
+
+/** boot.sh without its comment lines and blank lines: EC2 caps user data at 16 KB. */
+function bootScriptBody(): string {
+  return readFileSync(BOOT_SCRIPT_URL, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+    .join('\n')
+    .concat('\n');
+}
+
+/** Collects parts, merging adjacent literals so the template stays small and readable. */
+class PartsBuilder {
+  readonly parts: CfnValue[] = [];
+
+  literal(text: string): void {
+    const last = this.parts.length - 1;
+    if (last >= 0 && typeof this.parts[last] === 'string') this.parts[last] += text;
+    else this.parts.push(text);
+  }
+
+  /** A single-quoted shell word; intrinsics go between the quotes (digests and ARNs hold none). */
+  quoted(pieces: CfnValue[]): void {
+    this.literal("'");
+    for (const piece of pieces) {
+      if (typeof piece === 'string') this.literal(piece.replaceAll("'", `'\\''`));
+      else this.parts.push(piece);
+    }
+    this.literal("'");
+  }
+}

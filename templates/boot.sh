@@ -1,0 +1,289 @@
+#!/bin/bash
+# shipper instance boot script, run once as root from EC2 user data on Amazon Linux 2023.
+#
+# It starts the service's containers and tells CloudFormation whether this instance is good:
+# SUCCESS only once the app answers its health check through the reverse proxy (and, behind a
+# load balancer, once the target group calls the instance healthy); FAILURE at once, naming the
+# step, when anything goes wrong, so a bad release rolls back without waiting for the timeout.
+#
+# The composer (src/compose/user-data.ts) prepends `#!/bin/bash` and these assignments, all
+# single-quoted literals, and drops this file's comment lines (so: no heredocs here):
+#   STACK_NAME REGION RESOURCE_ID         what cfn-signal reports to
+#   HEALTH_PATH PROXY_PORT HEALTH_INTERVAL HEALTHY_THRESHOLD GRACE_PERIOD
+#   TARGET_GROUP_ARN                       empty when the service has no target group
+#   CONTAINER_NAMES CONTAINER_IMAGES CONTAINER_SPECS
+#       parallel arrays in start order; a spec is base64 of NUL-terminated key/value pairs:
+#       arg <docker run option>  cmd <command word>  env NAME=value
+#       secret NAME=ssm:<parameter> | NAME=secretsmanager:<arn>  file <host path>\n<content>
+# Test hooks: SHIPPER_ROOT prefixes every path this script writes, SHIPPER_IMDS_URL replaces
+# the instance metadata endpoint, SHIPPER_SLEEP replaces `sleep`.
+#
+# Secret values live only in bash variables, in root-only env files and in docker's own
+# environment; never in arguments or in the log. Hence no `set -x`, ever.
+
+set -Eeuo pipefail
+: "${STACK_NAME:?}" "${REGION:?}" "${RESOURCE_ID:?}" "${TARGET_GROUP_ARN?}"
+: "${HEALTH_PATH:?}" "${PROXY_PORT:?}" "${HEALTH_INTERVAL:?}" "${HEALTHY_THRESHOLD:?}" "${GRACE_PERIOD:?}"
+: "${CONTAINER_NAMES[0]:?}" "${CONTAINER_IMAGES[0]:?}" "${CONTAINER_SPECS[0]?}"
+
+ROOT=${SHIPPER_ROOT:-}
+LOG_FILE=$ROOT/var/log/shipper-boot.log
+RUN_DIR=$ROOT/run/shipper
+IMDS_URL=${SHIPPER_IMDS_URL:-http://169.254.169.254/latest}
+SLEEP=${SHIPPER_SLEEP:-sleep}
+PATH=$PATH:/opt/aws/bin
+STEP=boot
+INSTANCE_ID=
+# A file, not a variable, marks the signal as sent: subshells inherit the ERR trap, and a
+# failure inside one must not lead its parent to signal a second time.
+SIGNALLED=$RUN_DIR/signalled.$$
+declare -A PASS_THROUGH=()
+SPEC_ARGS=() SPEC_CMD=() SPEC_ENV=() SPEC_SECRETS=() SPEC_FILES=()
+
+umask 077
+mkdir -p "${LOG_FILE%/*}" "$RUN_DIR"
+# Everything, tool output included, goes to the log; step lines also go to the console (fd 3).
+exec 3>&2 >>"$LOG_FILE" 2>&1
+
+log() {
+  local line
+  printf -v line '%(%Y-%m-%dT%H:%M:%S%z)T shipper-boot [%s] %s' -1 "$STEP" "$*"
+  printf '%s\n' "$line" >&2
+  printf '%s\n' "$line" >&3
+}
+
+signal() { # signal EXIT_CODE [REASON]
+  local args=(--stack "$STACK_NAME" --resource "$RESOURCE_ID" --region "$REGION" --id "${INSTANCE_ID:-$HOSTNAME}" -e "$1")
+  if [[ -n ${2:-} ]]; then args+=(--reason "$2"); fi
+  cfn-signal "${args[@]}"
+}
+
+fail() { # fail MESSAGE: signal FAILURE once, naming the current step, and stop
+  local reason="$STEP: $1"
+  trap - ERR
+  log "FAILED $reason"
+  if (set -o noclobber && : >"$SIGNALLED") 2>/dev/null; then
+    signal 1 "${reason:0:250}" || log "cfn-signal failed; the stack will wait for its timeout"
+  fi
+  exit 1
+}
+
+trap 'fail "unexpected error (exit $?) at line $LINENO"' ERR
+trap 'fail "interrupted"' INT TERM
+trap '[[ -e $SIGNALLED ]] || fail "stopped without a result"' EXIT
+
+retry() { # retry COMMAND...: three attempts, for calls that fail while the network settles
+  local attempt
+  for attempt in 1 2 3; do
+    if "$@"; then return 0; fi
+    log "attempt $attempt of 3 failed: $1 $2"
+    if ((attempt < 3)); then "$SLEEP" $((attempt * 5)); fi
+  done
+  return 1
+}
+
+instance_id() {
+  local token
+  token=$(curl -fsS --max-time 5 -X PUT "$IMDS_URL/api/token" -H 'X-aws-ec2-metadata-token-ttl-seconds: 300') &&
+    curl -fsS --max-time 5 -H "X-aws-ec2-metadata-token: $token" "$IMDS_URL/meta-data/instance-id"
+}
+
+ensure_tools() {
+  if ! command -v cfn-signal >/dev/null; then
+    retry dnf install -y aws-cfn-bootstrap || log "cannot install cfn-signal"
+  fi
+  if ! command -v docker >/dev/null; then
+    retry dnf install -y docker || fail "cannot install docker"
+  fi
+  if ! docker info >/dev/null; then
+    systemctl enable --now docker || fail "cannot start the docker daemon"
+  fi
+}
+
+ecr_login_once() { # ecr_login_once REGION REGISTRY: the password goes through a pipe, not argv
+  aws ecr get-login-password --region "$1" | docker login --username AWS --password-stdin "$2"
+}
+
+ecr_login() {
+  local image registry
+  local -A seen=()
+  for image in "${CONTAINER_IMAGES[@]}"; do
+    registry=${image%%/*}
+    if [[ -n ${seen[$registry]:-} || ! $registry =~ ^[0-9]{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$ ]]; then
+      continue
+    fi
+    seen[$registry]=1
+    log "logging in to $registry"
+    retry ecr_login_once "${BASH_REMATCH[1]}" "$registry" || fail "cannot log in to $registry"
+  done
+}
+
+pull_images() {
+  local image
+  for image in "${CONTAINER_IMAGES[@]}"; do
+    [[ $image == *@sha256:* ]] || fail "$image is not pinned by digest"
+    log "pulling $image"
+    retry docker pull "$image" || fail "cannot pull $image"
+  done
+}
+
+load_spec() { # load_spec INDEX: decode that container's spec into the SPEC_* arrays
+  local name=${CONTAINER_NAMES[$1]} file=$RUN_DIR/spec key value
+  SPEC_ARGS=() SPEC_CMD=() SPEC_ENV=() SPEC_SECRETS=() SPEC_FILES=()
+  printf '%s' "${CONTAINER_SPECS[$1]}" | base64 -d >"$file" || fail "$name: spec is not valid base64"
+  while IFS= read -r -d '' key && IFS= read -r -d '' value; do
+    case $key in
+      arg) SPEC_ARGS+=("$value") ;;
+      cmd) SPEC_CMD+=("$value") ;;
+      env) SPEC_ENV+=("$value") ;;
+      secret) SPEC_SECRETS+=("$value") ;;
+      file) SPEC_FILES+=("$value") ;;
+      *) fail "$name: unknown spec entry '$key'" ;;
+    esac
+  done <"$file"
+}
+
+read_secret() { # read_secret KIND:ID prints the value; Secrets Manager is asked in the ARN's region
+  local kind=${1%%:*} id=${1#*:} arn_region
+  case $kind in
+    ssm) aws ssm get-parameter --with-decryption --name "$id" --query Parameter.Value --output text --region "$REGION" ;;
+    secretsmanager)
+      IFS=: read -r _ _ _ arn_region _ <<<"$id"
+      aws secretsmanager get-secret-value --secret-id "$id" --query SecretString --output text --region "$arn_region"
+      ;;
+    *) return 1 ;;
+  esac
+}
+
+add_env() { # add_env INDEX ENV_FILE NAME VALUE
+  if [[ $4 == *[$'\r\n']* ]]; then
+    # docker's env file holds one line per variable, so a multi-line value travels in the
+    # docker client's own environment: the file names the variable and docker reads it there.
+    PASS_THROUGH["$1:$3"]=$4
+    printf '%s\n' "$3" >>"$2"
+  else
+    printf '%s=%s\n' "$3" "$4" >>"$2"
+  fi
+}
+
+write_env_file() { # write_env_file INDEX: plain and secret environment, readable by root only
+  local name=${CONTAINER_NAMES[$1]} file="$RUN_DIR/${CONTAINER_NAMES[$1]}.env" entry var ref value
+  load_spec "$1"
+  : >"$file"
+  chmod 600 "$file"
+  for entry in "${SPEC_ENV[@]}"; do
+    add_env "$1" "$file" "${entry%%=*}" "${entry#*=}"
+  done
+  for entry in "${SPEC_SECRETS[@]}"; do
+    var=${entry%%=*} ref=${entry#*=}
+    log "reading $var for $name from ${ref%%:*} ${ref#*:}"
+    value=$(retry read_secret "$ref") || fail "cannot read $var for $name from ${ref%%:*} ${ref#*:}"
+    add_env "$1" "$file" "$var" "$value"
+  done
+}
+
+write_host_file() { # write_host_file "PATH\nCONTENT": sidecar configuration, world-readable
+  local path=$ROOT${1%%$'\n'*}
+  (umask 022 && mkdir -p "${path%/*}" && printf '%s' "${1#*$'\n'}" >"$path")
+}
+
+start_container() { # start_container INDEX
+  local name=${CONTAINER_NAMES[$1]} entry key
+  load_spec "$1"
+  for entry in "${SPEC_FILES[@]}"; do
+    write_host_file "$entry" || fail "cannot write ${entry%%$'\n'*} for $name"
+  done
+  docker rm -f "$name" >/dev/null 2>&1 || true
+  log "starting $name"
+  (
+    for key in "${!PASS_THROUGH[@]}"; do
+      if [[ $key == "$1:"* ]]; then export "${key#*:}=${PASS_THROUGH[$key]}"; fi
+    done
+    docker run --detach --name "$name" --network shipper --restart unless-stopped \
+      --env-file "$RUN_DIR/$name.env" "${SPEC_ARGS[@]}" "${CONTAINER_IMAGES[$1]}" "${SPEC_CMD[@]}"
+  ) || fail "docker run failed for $name"
+}
+
+app_is_running() { # sets APP_STATE; a restart counts as a crash, as the restart policy hides it
+  local status code restarts
+  APP_STATE=$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}' app) || {
+    APP_STATE="container not found"
+    return 1
+  }
+  read -r status code restarts <<<"$APP_STATE"
+  APP_STATE="status $status, exit code $code, restarts $restarts"
+  [[ $status == running && $restarts == 0 ]]
+}
+
+check_budget() { # check_budget WHAT: fail when the grace period is used up
+  app_is_running || fail "app container crashed ($APP_STATE)"
+  ((SECONDS < DEADLINE)) || fail "$1 within ${GRACE_PERIOD}s"
+}
+
+wait_for_health() {
+  local url="http://127.0.0.1:$PROXY_PORT$HEALTH_PATH" passes=0
+  log "waiting for $url: $HEALTHY_THRESHOLD passes in a row, every ${HEALTH_INTERVAL}s"
+  while :; do
+    if curl -fsS --max-time 5 -o /dev/null "$url"; then
+      passes=$((passes + 1))
+      log "health check passed ($passes/$HEALTHY_THRESHOLD)"
+      if ((passes >= HEALTHY_THRESHOLD)); then return 0; fi
+    else
+      passes=0
+    fi
+    check_budget "app not healthy at $url"
+    "$SLEEP" "$HEALTH_INTERVAL"
+  done
+}
+
+wait_for_target_health() {
+  local state last=
+  while :; do
+    state=$(aws elbv2 describe-target-health --target-group-arn "$TARGET_GROUP_ARN" --targets "Id=$INSTANCE_ID" \
+      --query 'TargetHealthDescriptions[0].TargetHealth.State' --output text --region "$REGION") || state=unknown
+    if [[ $state != "$last" ]]; then log "target health: $state"; fi
+    if [[ $state == healthy ]]; then return 0; fi
+    last=$state
+    check_budget "instance not healthy in the target group (last state: $state)"
+    "$SLEEP" "$HEALTH_INTERVAL"
+  done
+}
+
+STEP=metadata
+INSTANCE_ID=$(instance_id) || fail "cannot read the instance id from the instance metadata service"
+log "instance $INSTANCE_ID, stack $STACK_NAME, resource $RESOURCE_ID"
+
+STEP=tools
+ensure_tools
+
+STEP=ecr-login
+ecr_login
+
+STEP=pull
+pull_images
+
+STEP=secrets
+for i in "${!CONTAINER_NAMES[@]}"; do write_env_file "$i"; done
+
+STEP=network
+docker network inspect shipper >/dev/null 2>&1 || docker network create shipper || fail "cannot create the docker network"
+
+STEP=start
+for i in "${!CONTAINER_NAMES[@]}"; do start_container "$i"; done
+DEADLINE=$((SECONDS + GRACE_PERIOD))
+
+STEP=health
+wait_for_health
+
+if [[ -n $TARGET_GROUP_ARN ]]; then
+  STEP=target-health
+  wait_for_target_health
+fi
+
+STEP=signal
+: >"$SIGNALLED"
+signal 0 || {
+  log "cfn-signal SUCCESS failed; the stack will wait for its timeout"
+  exit 1
+}
+log "signalled SUCCESS"
