@@ -1,0 +1,146 @@
+/**
+ * The simulated AWS account: CloudFormation, Auto Scaling, ECR, STS and SSM sharing one clock,
+ * with scripted instances, fault injection and a call counter. `clients()` hands out the narrow
+ * interfaces the deploy engine uses; everything else here is for the test that drives it.
+ *
+ *   const cloud = new SimCloud({ account: '123456789012', region: 'eu-west-1' });
+ *   cloud.ecr.addImage('hello', 'v1', 'sha256:…');
+ *   cloud.scriptInstances([{ signal: 'SUCCESS', afterSeconds: 206 }]);
+ *   const clients = cloud.clients();   // and cloud.clock as the deploy's Clock
+ */
+import type * as sts from '@aws-sdk/client-sts';
+import type { AwsClients } from '../../src/aws/api.js';
+import { CallCounter } from './calls.js';
+import { SimCloudFormation } from './cloudformation.js';
+import { FakeClock } from './clock.js';
+import { SimEcr } from './ecr.js';
+import { FaultInjector } from './faults.js';
+import { AutoScalingService, type GroupMutation, type InstanceScript, type LaunchFailureScript } from './instances.js';
+import { SimRandom } from './random.js';
+import type { SimWorld } from './resource-work.js';
+import { seedStack, type SeedOptions, type SeededStack } from './seed.js';
+import { SimSsm } from './ssm.js';
+import { FIXTURE_TIMINGS, type Timings } from './timings.js';
+
+export interface SimCloudOptions {
+  account?: string;
+  region?: string;
+  /** Simulated wall-clock start. */
+  start?: Date | string;
+  seed?: number;
+  timings?: Partial<Timings>;
+  callerArn?: string;
+}
+
+/** What an instance does when no script is queued: signal SUCCESS when the fixture's did. */
+export const DEFAULT_INSTANCE_SCRIPT: InstanceScript = { signal: 'SUCCESS', afterSeconds: 206 };
+
+export class SimCloud {
+  readonly account: string;
+  readonly region: string;
+  readonly clock: FakeClock;
+  readonly random: SimRandom;
+  readonly timings: Timings;
+  readonly calls = new CallCounter();
+  readonly faults = new FaultInjector();
+  readonly autoScaling: AutoScalingService;
+  readonly cloudFormation: SimCloudFormation;
+  readonly ecr: SimEcr;
+  readonly ssm: SimSsm;
+  callerArn: string;
+  defaultInstanceScript: InstanceScript = DEFAULT_INSTANCE_SCRIPT;
+  private readonly instanceScripts: InstanceScript[] = [];
+
+  constructor(opts: SimCloudOptions = {}) {
+    this.account = opts.account ?? '123456789012';
+    this.region = opts.region ?? 'eu-west-1';
+    this.clock = new FakeClock(opts.start);
+    this.random = new SimRandom(opts.seed);
+    this.timings = { ...FIXTURE_TIMINGS, ...opts.timings };
+    this.callerArn = opts.callerArn ?? `arn:aws:sts::${this.account}:assumed-role/deployer/buildkite`;
+    this.autoScaling = new AutoScalingService(this.clock, this.random, this.region, this.account);
+    this.autoScaling.instanceInServiceSeconds = this.timings.instanceInServiceSeconds;
+    const world: SimWorld = {
+      clock: this.clock,
+      random: this.random,
+      autoScaling: this.autoScaling,
+      timings: this.timings,
+      nextInstanceScript: () => this.instanceScripts.shift() ?? this.defaultInstanceScript,
+    };
+    this.cloudFormation = new SimCloudFormation(world, this.region, this.account);
+    this.ecr = new SimEcr(this.clock, this.account);
+    this.ssm = new SimSsm(this.clock, this.region, this.account, () => this.callerArn);
+  }
+
+  /** The next launched instances behave like this, in order; after that, the default script. */
+  scriptInstances(scripts: InstanceScript[]): this {
+    this.instanceScripts.push(...scripts.map((s) => ({ ...s })));
+    return this;
+  }
+
+  /** EC2 refuses launches (vCPU limit, missing AMI, permissions) for this many attempts. */
+  failLaunches(script: LaunchFailureScript): this {
+    this.autoScaling.scriptLaunchFailure(script);
+    return this;
+  }
+
+  /** The next failed operation cannot roll this resource back (UPDATE_ROLLBACK_FAILED / ROLLBACK_FAILED). */
+  failRollbackOf(logicalId: string, reason: string): this {
+    this.cloudFormation.rollbackFailure = { logicalId, reason };
+    return this;
+  }
+
+  /** Stack events per DescribeStackEvents page. */
+  setEventPageSize(size: number): this {
+    this.cloudFormation.eventPageSize = size;
+    return this;
+  }
+
+  /** A stack as a previous successful deploy left it: resources, a serving group with instances, history. */
+  seedStack(opts: SeedOptions): SeededStack {
+    return seedStack(this, opts);
+  }
+
+  /** Every recorded change to a group (or to all groups). */
+  groupMutations(groupName?: string): GroupMutation[] {
+    return groupName === undefined ? [...this.autoScaling.audit] : this.autoScaling.mutationsOf(groupName);
+  }
+
+  /** The clients a deploy uses: every call is counted, may meet an injected fault, and returns a copy. */
+  clients(): AwsClients {
+    const getCallerIdentity = async (): Promise<sts.GetCallerIdentityCommandOutput> =>
+      ({ Account: this.account, Arn: this.callerArn, UserId: 'AROAEXAMPLEID:buildkite' }) as sts.GetCallerIdentityCommandOutput;
+    return {
+      cloudFormation: this.wrap('cloudFormation', this.cloudFormation, [
+        'describeStacks',
+        'describeStackEvents',
+        'describeStackResources',
+        'createChangeSet',
+        'describeChangeSet',
+        'executeChangeSet',
+        'deleteChangeSet',
+        'cancelUpdateStack',
+        'deleteStack',
+      ]),
+      autoScaling: this.wrap('autoScaling', this.autoScaling, ['describeAutoScalingGroups', 'describeScalingActivities']),
+      ecr: this.wrap('ecr', this.ecr, ['describeImages']),
+      sts: this.wrap('sts', { getCallerIdentity }, ['getCallerIdentity']),
+      ssm: this.wrap('ssm', this.ssm, ['putParameter', 'getParameter', 'getParameterHistory']),
+    } as unknown as AwsClients;
+  }
+
+  private wrap(service: string, target: object, methods: string[]): Record<string, (input: unknown) => Promise<unknown>> {
+    const client: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const method of methods) {
+      const call = `${service}.${method}`;
+      const impl = (target as Record<string, (input: unknown) => Promise<unknown>>)[method]!.bind(target);
+      client[method] = async (input: unknown) => {
+        this.calls.record(call);
+        this.faults.check(call);
+        // A copy, so a caller can never reach into (or be surprised by) simulated state.
+        return structuredClone(await impl(structuredClone(input ?? {})));
+      };
+    }
+    return client;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Handlers for the resources that are not Auto Scaling groups: a new launch template version in
+ * place, replaced launch configurations and scheduled actions, plain creates, and the physical
+ * names CloudFormation generates for them.
+ */
+import { CREATION_INITIATED, REQUIRES_NEW_RESOURCE, type ResourceWork } from './resource-work.js';
+import type { SimRandom } from './random.js';
+import { byType } from './timings.js';
+import { resolveParameterRefs } from './template.js';
+
+export function newPhysicalId(type: string, logicalId: string, stackName: string, random: SimRandom): string {
+  switch (type) {
+    case 'AWS::EC2::LaunchTemplate':
+      return `lt-0${random.hex(16)}`;
+    case 'AWS::EC2::SecurityGroup':
+      return `sg-0${random.hex(16)}`;
+    case 'AWS::SQS::Queue':
+      return `https://sqs.eu-west-1.amazonaws.com/123456789012/${stackName}-${logicalId}-${random.physicalSuffix()}`;
+    default:
+      return `${stackName}-${logicalId}-${random.physicalSuffix()}`;
+  }
+}
+
+/** Creates (first deploy, or an added resource) or replaces a resource. */
+export function createOrReplace(work: ResourceWork): void {
+  const { world, stack, change } = work;
+  const replacing = work.operation === 'UPDATE' && change.action === 'Modify';
+  work.emit(work.inProgress, replacing ? REQUIRES_NEW_RESOURCE : undefined);
+  const initiate = replacing ? byType(world.timings.replaceInitiateSeconds, change.resourceType) : world.timings.createInitiateSeconds;
+  work.after(initiate, () => {
+    const physicalId = newPhysicalId(change.resourceType, change.logicalId, stack.stackName, world.random);
+    work.created(physicalId);
+    work.emit(work.inProgress, CREATION_INITIATED, physicalId);
+    applySideEffects(work, physicalId);
+    work.emit(work.complete);
+    work.succeed();
+  });
+}
+
+/** Updates a resource in place (no new physical resource). */
+export function updateInPlace(work: ResourceWork): void {
+  work.emit(work.inProgress);
+  work.after(work.world.timings.inPlaceUpdateSeconds, () => {
+    const current = work.stack.resources.get(work.change.logicalId);
+    if (current && work.change.resourceType === 'AWS::EC2::LaunchTemplate') {
+      // Changing a launch template's data creates a new version of the same template.
+      current.attributes.LatestVersionNumber = String(Number(current.attributes.LatestVersionNumber ?? '1') + 1);
+    }
+    work.emit(work.complete);
+    work.succeed();
+  });
+}
+
+function applySideEffects(work: ResourceWork, physicalId: string): void {
+  const resource = work.stack.resources.get(work.change.logicalId)!;
+  const props = resolveParameterRefs(work.resource.properties, work.params) as Record<string, any>;
+  if (work.change.resourceType === 'AWS::EC2::LaunchTemplate') {
+    resource.attributes = {
+      LatestVersionNumber: '1',
+      DefaultVersionNumber: '1',
+      LaunchTemplateName: typeof props.LaunchTemplateName === 'string' ? props.LaunchTemplateName : `${work.change.logicalId}_${physicalId.slice(3, 11)}`,
+    };
+  }
+  if (work.change.resourceType === 'AWS::AutoScaling::ScheduledAction') {
+    const group = work.stack.resolveValue(work.resource.properties.AutoScalingGroupName);
+    resource.attributes = { AutoScalingGroupName: group };
+    work.world.autoScaling.recordScheduledAction(group, 'put-scheduled-action', physicalId);
+  }
+}
