@@ -217,3 +217,19 @@ export class CapturingStream {
     return this.text.split('\n').slice(0, -1);
   }
 }
+
+/** A capturing stream that moves the cursor the way a tty.WriteStream does, escape codes and all. */
+export class TerminalStream extends CapturingStream {
+  constructor() {
+    super({ isTTY: true });
+  }
+  cursorTo(x: number): boolean {
+    return this.write(`\u001b[${x + 1}G`);
+  }
+  moveCursor(dx: number, dy: number): boolean {
+    return this.write(`${dx ? `\u001b[${dx}C` : ''}${dy < 0 ? `\u001b[${-dy}A` : dy > 0 ? `\u001b[${dy}B` : ''}`);
+  }
+  clearLine(dir: -1 | 0 | 1): boolean {
+    return this.write(dir === 1 ? '\u001b[0K' : dir === -1 ? '\u001b[1K' : '\u001b[2K');
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Append-only output for CI logs and pipes: no cursor movement, no spinner, one line per thing
+ * that happened. On Buildkite each phase opens a collapsible `--- ` group and a failure
+ * re-opens the group it happened in (`^^^ +++`), as Buildkite's log-grouping docs describe.
+ */
+import type { Reporter, ShipperEvent } from './events.js';
+import { formatFailureReport } from './failure.js';
+import { formatCleanupComplete, formatLive } from './live.js';
+import { formatNotice, isNotice } from './notices.js';
+import { formatPlan } from './plan.js';
+import { OperationClock, formatActivityLine, formatProgressLine, progressKey } from './progress.js';
+import { StackEventColumns } from './stack-line.js';
+import { type Style, ansiStyle, noStyle } from './style.js';
+
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+export interface PlainReporterOptions {
+  /** Emit Buildkite log-group markers. */
+  buildkite: boolean;
+  /** ANSI colours (Buildkite renders them; a file or pipe usually should not get them). */
+  color: boolean;
+  /** Clock for progress that arrives before the operation's start time is known. */
+  now?: () => Date;
+  /** Print times in UTC rather than the machine's zone. */
+  utc?: boolean;
+}
+
+export class PlainReporter implements Reporter {
+  private readonly style: Style;
+  private readonly columns: StackEventColumns;
+  private readonly clock: OperationClock;
+  private lastProgress?: string;
+  private lastBusyStatus?: string;
+
+  constructor(
+    private readonly out: TextSink,
+    private readonly opts: PlainReporterOptions,
+  ) {
+    this.style = opts.color ? ansiStyle : noStyle;
+    this.columns = new StackEventColumns(opts.utc ?? false);
+    this.clock = new OperationClock(opts.now ?? (() => new Date()));
+  }
+
+  emit(event: ShipperEvent): void {
+    const s = this.style;
+    switch (event.type) {
+      case 'phase':
+        this.line(this.opts.buildkite ? `--- ${event.title}` : `\n${s.bold(`==> ${event.title}`)}`);
+        return;
+      case 'plan.summary':
+        this.columns.widenFor([event.stackName, ...event.changes.map((c) => c.logicalId)]);
+        this.lines(formatPlan(event, s));
+        return;
+      case 'stack.event':
+        this.line(this.columns.format(event, s));
+        return;
+      case 'group.progress': {
+        const key = progressKey(event);
+        if (key === this.lastProgress) return;
+        this.lastProgress = key;
+        this.line(formatProgressLine(event, this.columns, this.clock, s));
+        return;
+      }
+      case 'group.activity-failed':
+        this.line(formatActivityLine(event, this.columns, this.clock, s));
+        return;
+      case 'operation.started':
+        this.clock.start(event.startedAt);
+        this.line(formatNotice(event, s, this.opts.utc));
+        return;
+      case 'stack.busy':
+        if (event.status === this.lastBusyStatus) return;
+        this.lastBusyStatus = event.status;
+        this.line(formatNotice(event, s, this.opts.utc));
+        return;
+      case 'deploy.live':
+        this.line('');
+        this.lines(formatLive(event, s));
+        return;
+      case 'cleanup.complete':
+        this.lines(formatCleanupComplete(event, s));
+        return;
+      case 'deploy.failed':
+        // Expand the group the failure happened in, then show the summary in an open group.
+        if (this.opts.buildkite) this.lines(['^^^ +++', '+++ Deploy failed']);
+        else this.line('');
+        this.lines(formatFailureReport(event.report, s));
+        return;
+      default:
+        if (isNotice(event)) this.line(formatNotice(event, s, this.opts.utc));
+    }
+  }
+
+  close(): void {}
+
+  private line(text: string): void {
+    this.out.write(`${text}\n`);
+  }
+
+  private lines(texts: string[]): void {
+    for (const t of texts) this.line(t);
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Interactive terminal output: one live spinner line (phase, elapsed, signals k/N, instances by
+ * lifecycle state) with everything that happened printed above it. Lines are printed with the
+ * clear / write / render pattern so the spinner never tears a line in half.
+ */
+import { Chalk } from 'chalk';
+import ora, { type Ora } from 'ora';
+import type { Reporter, ShipperEvent } from './events.js';
+import { formatFailureReport } from './failure.js';
+import { formatCleanupComplete, formatLiveDetails, liveHeadline } from './live.js';
+import { formatNotice, isNotice } from './notices.js';
+import { formatPlan } from './plan.js';
+import type { TextSink } from './plain.js';
+import { OperationClock, describeProgress, formatActivityLine, formatProgressLine, progressKey } from './progress.js';
+import { StackEventColumns } from './stack-line.js';
+import type { Style } from './style.js';
+import { formatElapsed } from './time.js';
+
+export interface TtyStream extends TextSink {
+  isTTY?: boolean;
+  columns?: number;
+  /** Cursor control of a real terminal stream (tty.WriteStream); the spinner needs all three. */
+  cursorTo?(x: number): unknown;
+  moveCursor?(dx: number, dy: number): unknown;
+  clearLine?(dir: -1 | 0 | 1): unknown;
+}
+
+/** Only a stream that can move the cursor can redraw a live line in place. */
+export function canAnimate(stream: TtyStream): boolean {
+  return Boolean(stream.isTTY) && [stream.cursorTo, stream.moveCursor, stream.clearLine].every((f) => typeof f === 'function');
+}
+
+export interface TtyReporterOptions {
+  color: boolean;
+  /**
+   * Animate the live line (ora's `isEnabled`; also off when the stream cannot move the cursor).
+   * Without animation, progress is printed as deduplicated lines instead.
+   */
+  spinner?: boolean;
+  now?: () => Date;
+  utc?: boolean;
+}
+
+type GroupProgress = Extract<ShipperEvent, { type: 'group.progress' }>;
+
+export function chalkStyle(color: boolean): Style {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  return { ok: c.green, bad: c.red, pending: c.yellow, dim: c.dim, bold: c.bold };
+}
+
+export class TtyReporter implements Reporter {
+  private readonly style: Style;
+  private readonly spinner: Ora;
+  private readonly spinnerEnabled: boolean;
+  private readonly columns: StackEventColumns;
+  private readonly utc: boolean;
+  private readonly now: () => Date;
+  private readonly clock: OperationClock;
+  /** The latest elapsed time an event reported, and when (by our clock) we heard it. */
+  private elapsedMark?: { seconds: number; at: number };
+  private phaseTitle = '';
+  private progress?: GroupProgress;
+  private lastProgressKey?: string;
+  private lastBusyStatus?: string;
+
+  constructor(
+    private readonly out: TtyStream,
+    opts: TtyReporterOptions,
+  ) {
+    this.style = chalkStyle(opts.color);
+    this.now = opts.now ?? (() => new Date());
+    this.clock = new OperationClock(this.now);
+    this.utc = opts.utc ?? false;
+    this.columns = new StackEventColumns(this.utc);
+    this.spinnerEnabled = (opts.spinner ?? true) && canAnimate(out);
+    this.spinner = ora({
+      stream: out as unknown as NodeJS.WritableStream,
+      isEnabled: this.spinnerEnabled,
+      color: opts.color ? 'cyan' : false,
+      // Raw-mode stdin would swallow the operator's Ctrl+C prompt; leave stdin alone.
+      discardStdin: false,
+      suffixText: () => this.liveSuffix(),
+    });
+  }
+
+  emit(event: ShipperEvent): void {
+    const s = this.style;
+    this.markElapsed(event);
+    switch (event.type) {
+      case 'phase':
+        this.phaseTitle = event.title;
+        this.progress = undefined;
+        this.print('', s.bold(event.title));
+        this.spin();
+        return;
+      case 'operation.started':
+        this.clock.start(event.startedAt);
+        this.print(formatNotice(event, s, this.utc));
+        return;
+      case 'plan.summary':
+        this.columns.widenFor([event.stackName, ...event.changes.map((c) => c.logicalId)]);
+        this.print(...formatPlan(event, s));
+        return;
+      case 'stack.event':
+        this.print(this.columns.format(event, s));
+        return;
+      case 'group.progress': {
+        this.progress = event;
+        const key = progressKey(event);
+        if (key === this.lastProgressKey) return;
+        this.lastProgressKey = key;
+        // The animated line already shows it; without one, print the change once.
+        if (this.spinner.isSpinning) this.spinner.render();
+        else this.print(formatProgressLine(event, this.columns, this.clock, s));
+        return;
+      }
+      case 'group.activity-failed':
+        this.print(formatActivityLine(event, this.columns, this.clock, s));
+        return;
+      case 'stack.busy':
+        if (event.status === this.lastBusyStatus) return;
+        this.lastBusyStatus = event.status;
+        this.print(formatNotice(event, s, this.utc));
+        return;
+      case 'deploy.live':
+        this.settle(s.ok('✔'), s.ok(s.bold(liveHeadline(event))));
+        this.print(...formatLiveDetails(event, s));
+        return;
+      case 'cleanup.complete': {
+        const [headline = '', ...rest] = formatCleanupComplete(event, s);
+        this.settle(s.ok('✔'), headline);
+        this.print(...rest);
+        return;
+      }
+      case 'deploy.failed':
+        this.settle(s.bad('✖'), s.bad('Deploy failed'));
+        this.print('', ...formatFailureReport(event.report, s));
+        return;
+      default:
+        if (isNotice(event)) this.print(formatNotice(event, s, this.utc));
+    }
+  }
+
+  close(): void {
+    if (this.spinner.isSpinning) this.spinner.stop();
+  }
+
+  /** Print above the live line: clear it, write, draw it again underneath. */
+  private print(...lines: string[]): void {
+    if (lines.length === 0) return;
+    const spinning = this.spinner.isSpinning;
+    if (spinning) this.spinner.clear();
+    this.out.write(lines.map((l) => `${l}\n`).join(''));
+    if (spinning) this.spinner.render();
+  }
+
+  private spin(): void {
+    if (!this.spinnerEnabled) return;
+    this.spinner.text = this.phaseTitle;
+    if (!this.spinner.isSpinning) this.spinner.start();
+  }
+
+  /** Stop the live line, leaving a final one in its place. */
+  private settle(symbol: string, text: string): void {
+    if (this.spinner.isSpinning) this.spinner.stopAndPersist({ symbol, text, suffixText: '' });
+    else this.print(`${symbol} ${text}`);
+  }
+
+  /**
+   * Elapsed time comes from the events themselves and ticks on by our own clock in between, so
+   * the display agrees with the stack-event lines even if core runs on a different clock.
+   */
+  private markElapsed(event: ShipperEvent): void {
+    const at = this.now().getTime();
+    if ('elapsedSeconds' in event && event.type !== 'cleanup.complete') this.elapsedMark = { seconds: event.elapsedSeconds, at };
+    else if (event.type === 'operation.started') this.elapsedMark = { seconds: 0, at };
+    else this.elapsedMark ??= { seconds: 0, at };
+  }
+
+  /** Recomputed on every frame, so elapsed time ticks between events. */
+  private liveSuffix(): string {
+    const parts: string[] = [];
+    if (this.elapsedMark) parts.push(formatElapsed(this.elapsedMark.seconds + (this.now().getTime() - this.elapsedMark.at) / 1000));
+    if (this.progress) parts.push(describeProgress(this.progress));
+    return parts.length === 0 ? '' : this.style.dim(parts.join(' · '));
+  }
+}
