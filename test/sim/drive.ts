@@ -41,7 +41,6 @@ export async function runChangeSet(clients: AwsClients, clock: Clock, opts: Driv
     if (!isStackMissing(err)) throw err;
   }
   const changeSetType = status === undefined || status === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
-  const poller = await StackEventPoller.beforeOperation({ cloudFormation: cfn, stackName: opts.stackName, clock });
   const created = await call(() =>
     cfn.createChangeSet({
       StackName: opts.stackName,
@@ -60,6 +59,9 @@ export async function runChangeSet(clients: AwsClients, clock: Clock, opts: Driv
   const result: DriveResult = { changeSetType, changeSetStatus: changeSet.Status ?? '', changeSetReason: changeSet.StatusReason, events: [] };
   if (changeSet.Status !== 'CREATE_COMPLETE') return result;
 
+  // Fence after the change set exists: a CREATE change set writes the stack's first event
+  // (REVIEW_IN_PROGRESS), which belongs to no operation.
+  const poller = await StackEventPoller.beforeOperation({ cloudFormation: cfn, stackName: opts.stackName, clock });
   result.startedAt = clock.now();
   await call(() => cfn.executeChangeSet({ ChangeSetName: created.Id, ClientRequestToken: opts.token }));
   for (;;) {

@@ -40,7 +40,7 @@ export function createOrReplace(work: ResourceWork): void {
 /** Updates a resource in place (no new physical resource). */
 export function updateInPlace(work: ResourceWork): void {
   work.emit(work.inProgress);
-  work.after(work.world.timings.inPlaceUpdateSeconds, () => {
+  work.after(byType(work.world.timings.inPlaceUpdateSeconds, work.change.resourceType), () => {
     const current = work.stack.resources.get(work.change.logicalId);
     if (current && work.change.resourceType === 'AWS::EC2::LaunchTemplate') {
       // Changing a launch template's data creates a new version of the same template.

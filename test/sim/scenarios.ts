@@ -20,6 +20,8 @@ export interface ServiceTemplateOptions {
   signalTimeout?: string;
   minSuccessfulInstancesPercent?: number;
   maxSize?: number;
+  /** More resources, e.g. the service's own fragment. */
+  extraResources?: Record<string, unknown>;
 }
 
 /** A stack like shipper's: the image digest lives in the launch template's user data. */
@@ -66,6 +68,7 @@ export function serviceTemplate(opts: ServiceTemplateOptions = {}): string {
       Properties: { AutoScalingGroupName: { Ref: 'AutoScalingGroup' }, Recurrence: i % 2 === 0 ? '0 20 * * *' : '0 7 * * 1-5', MinSize: 1, DesiredCapacity: 1 },
     };
   }
+  Object.assign(resources, opts.extraResources);
   return JSON.stringify({
     AWSTemplateFormatVersion: '2010-09-09',
     Parameters: {

@@ -14,8 +14,8 @@ export interface Timings {
   replaceInitiateSeconds: Record<string, number>;
   /** CREATE_IN_PROGRESS -> "Resource creation Initiated" for a new resource. */
   createInitiateSeconds: number;
-  /** UPDATE_IN_PROGRESS -> UPDATE_COMPLETE for an in-place update (a new launch template version). */
-  inPlaceUpdateSeconds: number;
+  /** UPDATE_IN_PROGRESS -> UPDATE_COMPLETE for an in-place update (a new launch template version), by type. */
+  inPlaceUpdateSeconds: Record<string, number>;
   /** Last needed SUCCESS signal -> group UPDATE_COMPLETE. */
   groupCompleteAfterSignalsSeconds: number;
   /** Failure verdict on the group, after the signal or timeout that decided it. */
@@ -44,7 +44,7 @@ export const FIXTURE_TIMINGS: Timings = {
   startAfterDependenciesSeconds: { 'AWS::AutoScaling::AutoScalingGroup': 5, default: 0 },
   replaceInitiateSeconds: { 'AWS::AutoScaling::ScheduledAction': 7, default: 1 },
   createInitiateSeconds: 1,
-  inPlaceUpdateSeconds: 1,
+  inPlaceUpdateSeconds: { default: 1 },
   groupCompleteAfterSignalsSeconds: 4,
   groupFailAfterSignalSeconds: 1,
   operationCompleteSeconds: 4,
