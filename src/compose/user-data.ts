@@ -38,6 +38,9 @@ export interface BootPlan {
 const BOOT_SCRIPT_URL = new URL('../../templates/boot.sh', import.meta.url);
 const IMAGE_BY_DIGEST = /^[^\s'@]+@sha256:[a-f0-9]{64}$/;
 const REPOSITORY = /^[^\s'@]+$/;
+const USER_DATA_LIMIT_BYTES = 16 * 1024;
+/** A digest is 71 characters and a target group ARN at most about 130: leave room for both. */
+const MAX_INTRINSIC_BYTES = 200;
 
 /** User data as parts for `Fn::Join ['', parts]`: literal strings and CloudFormation intrinsics. */
 export function renderUserData(plan: BootPlan): CfnValue[] {
@@ -57,6 +60,7 @@ export function renderUserData(plan: BootPlan): CfnValue[] {
   });
   parts.literal(`)\nCONTAINER_SPECS=(${containers.map((c) => shellQuote(encodeContainerSpec(c))).join(' ')})\n`);
   parts.literal(bootScriptBody());
+  assertFitsUserDataLimit(parts.parts);
   return parts.parts;
 }
 
@@ -84,7 +88,10 @@ export function resolveUserData(parts: CfnValue[], values: Record<string, string
       const getAtt = intrinsic['Fn::GetAtt'];
       if (Array.isArray(getAtt) && getAtt.length === 2) return lookup(`${getAtt[0]}.${getAtt[1]}`);
       const sub = intrinsic['Fn::Sub'];
-      if (typeof sub === 'string') return sub.replace(/\$\{([^}!][^}]*)\}/g, (_, key: string) => lookup(key));
+      if (typeof sub === 'string') {
+        // `${!Name}` is Fn::Sub's escape for a literal `${Name}`
+        return sub.replace(/\$\{(!?)([^}]*)\}/g, (_, bang: string, key: string) => (bang ? `\${${key}}` : lookup(key)));
+      }
       throw new BadInputError({ message: `cannot resolve ${JSON.stringify(part)} in the user data` });
     })
     .join('');
@@ -144,13 +151,28 @@ function assertUniqueNames(containers: Array<{ name: string }>): void {
   }
 }
 
-/** boot.sh without its comment lines and blank lines: EC2 caps user data at 16 KB. */
+/**
+ * boot.sh without comments, blank lines and indentation: EC2 caps user data at 16 KB. Safe
+ * because the script has no heredocs and no string spanning lines.
+ */
 function bootScriptBody(): string {
   return readFileSync(BOOT_SCRIPT_URL, 'utf8')
     .split('\n')
-    .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+    .map((line) => line.trimStart())
+    .filter((line) => line !== '' && !line.startsWith('#'))
     .join('\n')
     .concat('\n');
+}
+
+/** Refuses user data EC2 would reject, counting each intrinsic at the longest value it may take. */
+function assertFitsUserDataLimit(parts: CfnValue[]): void {
+  const bytes = parts.reduce<number>((n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : MAX_INTRINSIC_BYTES), 0);
+  if (bytes > USER_DATA_LIMIT_BYTES) {
+    throw new BadInputError({
+      message: `the instance user data would be about ${bytes} bytes; EC2 accepts at most ${USER_DATA_LIMIT_BYTES}`,
+      hint: 'sidecar configuration files and environment values travel in the user data: make them smaller',
+    });
+  }
 }
 
 /** Collects parts, merging adjacent literals so the template stays small and readable. */

@@ -244,13 +244,25 @@ describe('boot script: failures signal FAILURE once, at once, naming the step', 
     expect(dockerRuns(run)).toHaveLength(0);
   });
 
+  const resolved = () => resolveUserData(renderUserData(examplePlan({ health: fastHealth })), { ImageDigest: DIGEST, TargetGroup: TARGET_GROUP_ARN });
+  const secrets = { secrets: { '/hello/database-password': SECRET_VALUE } };
+
   it('signals FAILURE for an unexpected error, naming the step it happened in', () => {
-    // an unknown entry in a container spec is a composer bug the script must still report
-    const script = resolveUserData(renderUserData(examplePlan({ health: fastHealth })), { ImageDigest: DIGEST, TargetGroup: TARGET_GROUP_ARN })
-      .replace(/^CONTAINER_SPECS=\('/m, `CONTAINER_SPECS=('${Buffer.from('bogus\0x\0').toString('base64')}`);
-    const run = runBoot(script, { secrets: { '/hello/database-password': SECRET_VALUE } });
-    expect(run.signals).toHaveLength(1);
-    expect(optionOf(run.signals[0], '-e')).toBe('1');
-    expect(optionOf(run.signals[0], '--reason')).toMatch(/^secrets: log-router: /);
+    const run = runBoot(resolved().replace('\nSTEP=network\n', '\nSTEP=network\nfalse\n'), secrets);
+    expectSingleFailure(run, /^network: unexpected error \(exit 1\) at line \d+$/);
+    expect(dockerRuns(run)).toHaveLength(0);
+  });
+
+  it('signals FAILURE when the script stops without a result (an unset variable, an exit)', () => {
+    const unset = runBoot(resolved().replace('\nSTEP=start\n', '\nSTEP=start\n: "$NO_SUCH_SETTING"\n'), secrets);
+    expectSingleFailure(unset, /^start: stopped without a result$/);
+    const exited = runBoot(resolved().replace('\nSTEP=health\n', '\nSTEP=health\nexit 0\n'), secrets);
+    expectSingleFailure(exited, /^health: stopped without a result$/);
+  });
+
+  it('signals FAILURE for a malformed container spec', () => {
+    const bogus = Buffer.from('bogus\0x\0').toString('base64');
+    const run = runBoot(resolved().replace(/^CONTAINER_SPECS=\('/m, `CONTAINER_SPECS=('${bogus}`), secrets);
+    expectSingleFailure(run, /^secrets: log-router: unknown spec entry 'bogus'$/);
   });
 });
