@@ -62,6 +62,9 @@ export class TtyReporter implements Reporter {
   private progress?: GroupProgress;
   private lastProgressKey?: string;
   private lastBusyStatus?: string;
+  /** A phase is under way and nothing has ended it: the live line belongs on screen. */
+  private phaseActive = false;
+  private paused = false;
 
   constructor(
     private readonly out: TtyStream,
@@ -84,14 +87,29 @@ export class TtyReporter implements Reporter {
   }
 
   emit(event: ShipperEvent): void {
-    const s = this.style;
+    this.paused = false;
     this.markElapsed(event);
+    this.render(event);
+    if (this.phaseActive && !this.paused) this.spin();
+  }
+
+  /**
+   * Stop animating until the next event, e.g. while the operator answers a question on the same
+   * terminal (a spinner redrawing every 80 ms would overwrite the prompt).
+   */
+  pause(): void {
+    this.paused = true;
+    if (this.spinner.isSpinning) this.spinner.stop();
+  }
+
+  private render(event: ShipperEvent): void {
+    const s = this.style;
     switch (event.type) {
       case 'phase':
         this.phaseTitle = event.title;
+        this.phaseActive = true;
         this.progress = undefined;
         this.print('', s.bold(event.title));
-        this.spin();
         return;
       case 'operation.started':
         this.clock.start(event.startedAt);
@@ -100,6 +118,8 @@ export class TtyReporter implements Reporter {
       case 'plan.summary':
         this.columns.widenFor([event.stackName, ...event.changes.map((c) => c.logicalId)]);
         this.print(...formatPlan(event, s));
+        // The plan is often followed by a confirmation prompt; nothing is running until it is answered.
+        this.pause();
         return;
       case 'stack.event':
         this.print(this.columns.format(event, s));
@@ -116,6 +136,9 @@ export class TtyReporter implements Reporter {
       }
       case 'group.activity-failed':
         this.print(formatActivityLine(event, this.columns, this.clock, s));
+        return;
+      case 'plan.no-changes':
+        this.settle(s.ok('✔'), formatNotice(event, s));
         return;
       case 'stack.busy':
         if (event.status === this.lastBusyStatus) return;
@@ -156,12 +179,13 @@ export class TtyReporter implements Reporter {
 
   private spin(): void {
     if (!this.spinnerEnabled) return;
-    this.spinner.text = this.phaseTitle;
+    if (this.spinner.text !== this.phaseTitle) this.spinner.text = this.phaseTitle;
     if (!this.spinner.isSpinning) this.spinner.start();
   }
 
   /** Stop the live line, leaving a final one in its place. */
   private settle(symbol: string, text: string): void {
+    this.phaseActive = false;
     if (this.spinner.isSpinning) this.spinner.stopAndPersist({ symbol, text, suffixText: '' });
     else this.print(`${symbol} ${text}`);
   }

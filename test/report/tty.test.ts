@@ -124,6 +124,42 @@ describe('TtyReporter with the spinner on a terminal', () => {
   });
 });
 
+describe('TtyReporter around a confirmation prompt', () => {
+  it('stops animating after the plan, so a prompt is not overwritten, and resumes with the next event', async () => {
+    const out = new TerminalStream();
+    const reporter = new TtyReporter(out, { color: false, spinner: true });
+    try {
+      reporter.emit({ type: 'phase', phase: 'plan', title: 'Plan for s' });
+      expect(out.text).toContain('\u001b[?25l');
+      const plan = successfulDeploy().find((e) => e.type === 'plan.summary')!;
+      const duringPlan = writtenDuring(out, () => reporter.emit(plan));
+      // The live line is erased (clear-line after its last frame) and the cursor comes back.
+      expect(duringPlan.endsWith('\u001b[?25h')).toBe(true);
+      expect(duringPlan.lastIndexOf('\u001b[0K')).toBeGreaterThan(duringPlan.lastIndexOf('Plan for s'));
+      // No frame is drawn while the operator would be typing (ora redraws every 80 ms when spinning).
+      const quiet = out.chunks.length;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(out.chunks.length).toBe(quiet);
+      const resumed = writtenDuring(out, () => reporter.emit({ type: 'phase', phase: 'rollout', title: 'Rolling out' }));
+      expect(resumed).toContain('Rolling out');
+      expect(resumed).toContain('\u001b[?25l');
+    } finally {
+      reporter.close();
+    }
+  });
+
+  it('can be paused explicitly by whoever asks the question', () => {
+    const out = new TerminalStream();
+    const reporter = new TtyReporter(out, { color: false, spinner: true });
+    try {
+      reporter.emit({ type: 'phase', phase: 'preflight', title: 'Preflight' });
+      expect(writtenDuring(out, () => reporter.pause()).endsWith('\u001b[?25h')).toBe(true);
+    } finally {
+      reporter.close();
+    }
+  });
+});
+
 describe('TtyReporter on a stream that cannot move the cursor', () => {
   it('falls back to lines instead of failing', () => {
     const out = new CapturingStream({ isTTY: true });
