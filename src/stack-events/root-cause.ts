@@ -8,9 +8,8 @@
 import type { StackEvent } from '@aws-sdk/client-cloudformation';
 import { isResourceFailure } from './status.js';
 
-export type EventLike = Pick<
-  StackEvent,
-  'LogicalResourceId' | 'ResourceType' | 'ResourceStatus' | 'ResourceStatusReason' | 'PhysicalResourceId' | 'Timestamp' | 'StackName' | 'EventId'
+export type EventLike = Partial<
+  Pick<StackEvent, 'LogicalResourceId' | 'ResourceType' | 'ResourceStatus' | 'ResourceStatusReason' | 'PhysicalResourceId' | 'Timestamp' | 'StackName' | 'EventId'>
 >;
 
 export type ReasonKind =

@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import type { StackEvent } from '@aws-sdk/client-cloudformation';
+import type { AutoScalingApi } from '../../src/aws/api.js';
 import { failedInstanceIds, findRootCause } from '../../src/stack-events/root-cause.js';
 import { needsAttention } from '../../src/stack-events/status.js';
 import { runChangeSet } from './drive.js';
@@ -116,7 +117,7 @@ describe('signals that never come', () => {
     ['IAM', LAUNCH_FAILURE_REASONS.notAuthorized],
   ])('because EC2 refuses to launch instances (%s): failed scaling activities, no instances, timeout', async (_name, reason) => {
     const scenario = launchFailureScenario(reason);
-    let activities: Awaited<ReturnType<typeof scenario.cloud.autoScaling.describeScalingActivities>> | undefined;
+    let activities: Awaited<ReturnType<AutoScalingApi['describeScalingActivities']>> | undefined;
     let instances = -1;
     const result = await deploy(scenario, async ({ events, elapsedSeconds }) => {
       if (elapsedSeconds < 300 || activities) return;

@@ -101,7 +101,7 @@ describe('the replacing update, as the rest of AWS sees it', () => {
     const activities = await cloud.clients().autoScaling.describeScalingActivities({ AutoScalingGroupName: newGroup });
     expect(activities.Activities![0]).toMatchObject({ Description: `Launching a new EC2 instance: ${signalled}`, StatusCode: 'Successful' });
 
-    const cleanupAt = result.events.find((e) => e.ResourceStatus === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')!.Timestamp!.getTime();
+    const cleanupAt = result.events.find((e) => (e.ResourceStatus as string) === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')!.Timestamp!.getTime();
     const byCloudFormation = cloud.groupMutations(oldGroup).filter((m) => m.by === 'cloudformation');
     expect(byCloudFormation.length).toBeGreaterThan(0);
     expect(byCloudFormation.every((m) => m.time.getTime() >= cleanupAt)).toBe(true);
