@@ -33,6 +33,8 @@ export class PlainReporter implements Reporter {
   private readonly clock: OperationClock;
   private lastProgress?: string;
   private lastBusyStatus?: string;
+  /** Buildkite header of a phase that has printed nothing yet (see `emit` for why it waits). */
+  private pendingHeader?: string;
 
   constructor(
     private readonly out: TextSink,
@@ -47,7 +49,14 @@ export class PlainReporter implements Reporter {
     const s = this.style;
     switch (event.type) {
       case 'phase':
-        this.line(this.opts.buildkite ? `--- ${event.title}` : `\n${s.bold(`==> ${event.title}`)}`);
+        // On Buildkite a header is written with the phase's first line: `^^^ +++` re-opens the
+        // group just before it, which must be the one holding the failure, not an empty one.
+        if (this.opts.buildkite) {
+          this.flushHeader();
+          this.pendingHeader = event.title;
+        } else {
+          this.line(`\n${s.bold(`==> ${event.title}`)}`);
+        }
         return;
       case 'plan.summary':
         this.columns.widenFor([event.stackName, ...event.changes.map((c) => c.logicalId)]);
@@ -84,8 +93,13 @@ export class PlainReporter implements Reporter {
         return;
       case 'deploy.failed':
         // Expand the group the failure happened in, then show the summary in an open group.
-        if (this.opts.buildkite) this.lines(['^^^ +++', '+++ Deploy failed']);
-        else this.line('');
+        if (this.opts.buildkite) {
+          const title = this.pendingHeader ?? 'Deploy failed';
+          this.pendingHeader = undefined;
+          this.lines(['^^^ +++', `+++ ${title}`]);
+        } else {
+          this.line('');
+        }
         this.lines(formatFailureReport(event.report, s));
         return;
       default:
@@ -93,10 +107,20 @@ export class PlainReporter implements Reporter {
     }
   }
 
-  close(): void {}
+  /** A phase that printed nothing still says how far the run got. */
+  close(): void {
+    this.flushHeader();
+  }
 
   private line(text: string): void {
+    this.flushHeader();
     this.out.write(`${text}\n`);
+  }
+
+  private flushHeader(): void {
+    if (this.pendingHeader === undefined) return;
+    this.out.write(`--- ${this.pendingHeader}\n`);
+    this.pendingHeader = undefined;
   }
 
   private lines(texts: string[]): void {

@@ -80,7 +80,7 @@ export class TtyReporter implements Reporter {
       stream: out as unknown as NodeJS.WritableStream,
       isEnabled: this.spinnerEnabled,
       color: opts.color ? 'cyan' : false,
-      // Raw-mode stdin would swallow the operator's Ctrl+C prompt; leave stdin alone.
+      // ora would put stdin in raw mode; shipper's own Ctrl+C handling and prompts read stdin.
       discardStdin: false,
       suffixText: () => this.liveSuffix(),
     });

@@ -59,14 +59,21 @@ describe('PlainReporter', () => {
     expect(elsewhere).toContain('==> Rolling out the new group');
   });
 
-  it('expands the failing group on Buildkite with ^^^ +++ right before the failure summary', () => {
+  it('expands the group holding the failure on Buildkite with ^^^ +++, then opens the summary', () => {
     const lines = render(failedDeploy(), { buildkite: true }).lines;
     const expand = lines.indexOf('^^^ +++');
-    expect(expand).toBeGreaterThan(lines.findIndex((l) => l.includes('UPDATE_ROLLBACK_COMPLETE')));
-    expect(lines[expand + 1]).toBe('+++ Deploy failed');
+    // Right after the rollback's last event: that group is the one Buildkite re-opens.
+    expect(lines[expand - 1]).toMatch(/charge-central-test +UPDATE_ROLLBACK_COMPLETE$/);
+    expect(lines[expand + 1]).toBe('+++ charge-central-test did not go live');
+    expect(lines).not.toContain('--- charge-central-test did not go live');
     expect(lines[expand + 2]).toBe('Deploy failed and was rolled back. The previous release is still live.');
     expect(render(successfulDeploy(), { buildkite: true }).lines).not.toContain('^^^ +++');
     expect(render(failedDeploy()).lines).not.toContain('^^^ +++');
+  });
+
+  it('opens a "Deploy failed" group when the failure comes inside a phase that already printed', () => {
+    const lines = render(failedDeploy().filter((e) => e.type !== 'phase' || e.phase !== 'outcome'), { buildkite: true }).lines;
+    expect(lines.slice(lines.indexOf('^^^ +++'), lines.indexOf('^^^ +++') + 2)).toEqual(['^^^ +++', '+++ Deploy failed']);
   });
 
   it('prints group progress only when something changed, not on every poll', () => {

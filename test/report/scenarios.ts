@@ -194,7 +194,8 @@ export function failedDeploy(): ShipperEvent[] {
     }
     if (row.status === 'UPDATE_ROLLBACK_IN_PROGRESS') events.push({ type: 'phase', phase: 'rollback', title: 'Rolling back' });
   });
-  events.push({ type: 'deploy.failed', report });
+  // As core concludes a failed operation: an outcome phase, then the report.
+  events.push({ type: 'phase', phase: 'outcome', title: `${STACK} did not go live` }, { type: 'deploy.failed', report });
   return events;
 }
 
