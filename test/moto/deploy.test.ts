@@ -1,0 +1,120 @@
+/**
+ * `shipper deploy` end to end over HTTP: the CLI in-process with the real SDK clients, against
+ * moto_server seeded with the example's network, load balancer, zone, images and secret.
+ * moto completes stacks at once, so these check what a deploy changes and reports; waiting for
+ * signals, rollbacks and cancels are covered by the simulated cloud.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { DescribeStacksCommand, ListChangeSetsCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
+import { LOCAL_ENV } from '../../examples/local/seed.mjs';
+import { OTHER_ACCOUNT, OTHER_ACCOUNT_ENV, useLocalAws, type LocalAws } from './local-aws.js';
+
+const STACK = `hello-${LOCAL_ENV}`;
+const local = useLocalAws();
+
+const deploy = (tag: string, ...flags: string[]) => local.shipper(['deploy', '--env', LOCAL_ENV, '-f', local.descriptor, '--image-tag', tag, ...flags]);
+
+async function describeStack(aws: LocalAws, name = STACK): Promise<Stack | undefined> {
+  try {
+    return (await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
+  } catch (err) {
+    if (err instanceof Error && /does not exist/.test(err.message)) return undefined;
+    throw err;
+  }
+}
+
+function outputs(stack: Stack | undefined): Record<string, string> {
+  return Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
+}
+
+async function changeSetIds(aws: LocalAws): Promise<string[]> {
+  const out = await aws.cloudFormation.send(new ListChangeSetsCommand({ StackName: STACK }));
+  return (out.Summaries ?? []).map((s) => s.ChangeSetId ?? '');
+}
+
+/** The user data of the launch template's newest version, decoded. */
+async function latestUserData(aws: LocalAws): Promise<string> {
+  const templates = await aws.ec2.send(new DescribeLaunchTemplatesCommand({}));
+  const [template] = templates.LaunchTemplates ?? [];
+  const versions = await aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: template?.LaunchTemplateId, Versions: ['$Latest'] }));
+  const data = versions.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.UserData ?? '';
+  return Buffer.from(data, 'base64').toString('utf8');
+}
+
+describe('shipper deploy against moto_server', () => {
+  it('creates the stack on the first deploy and prints the release in its outputs', async () => {
+    const run = await deploy('v1');
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const stack = await describeStack(local);
+    expect(stack?.StackStatus).toBe('CREATE_COMPLETE');
+    expect(outputs(stack)).toMatchObject({ ImageTag: 'v1', ImageDigest: local.seeded.images.v1, ShipperVersion: expect.any(String), IamRoleArn: expect.stringMatching(/^arn:aws:iam::/) });
+    for (const [key, value] of Object.entries(outputs(stack)).filter(([k]) => ['ImageTag', 'ImageDigest', 'IamRoleArn', 'ShipperVersion'].includes(k))) {
+      expect(run.stdout).toMatch(new RegExp(`${key}\\s+${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    }
+    expect(await latestUserData(local)).toContain(local.seeded.images.v1);
+  });
+
+  it('updates the launch template to the new digest when another tag is deployed', async () => {
+    expect((await deploy('v1')).code).toBe(0);
+
+    const run = await deploy('v2');
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('REPLACED');
+    const stack = await describeStack(local);
+    expect(stack?.StackStatus).toBe('UPDATE_COMPLETE');
+    expect(outputs(stack)).toMatchObject({ ImageTag: 'v2', ImageDigest: local.seeded.images.v2 });
+    const userData = await latestUserData(local);
+    expect(userData).toContain(local.seeded.images.v2);
+    expect(userData).not.toContain(local.seeded.images.v1);
+  });
+
+  it('refuses an unknown tag in preflight, before anything changes', async () => {
+    expect((await deploy('v1')).code).toBe(0);
+    const before = await describeStack(local);
+
+    const run = await deploy('v404');
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('image tag "v404" does not exist');
+    expect(run.stderr).toContain('v1, v2');
+    const after = await describeStack(local);
+    expect(after?.StackStatus).toBe(before?.StackStatus);
+    expect(after?.LastUpdatedTime).toEqual(before?.LastUpdatedTime);
+    expect(after?.Parameters).toEqual(before?.Parameters);
+    expect(await changeSetIds(local)).toEqual([]);
+  });
+
+  it('says there is nothing to change when the live tag is deployed again', async () => {
+    expect((await deploy('v1')).code).toBe(0);
+    const before = await describeStack(local);
+
+    const run = await deploy('v1');
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/no changes/i);
+    expect((await describeStack(local))?.LastUpdatedTime).toEqual(before?.LastUpdatedTime);
+    expect(await changeSetIds(local)).toEqual([]);
+  });
+
+  it('refuses credentials for another account than the environment deploys to', async () => {
+    const run = await local.shipper(['deploy', '--env', OTHER_ACCOUNT_ENV, '-f', local.descriptor, '--image-tag', 'v1']);
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`deploys to account ${OTHER_ACCOUNT}`);
+    expect(await describeStack(local, `hello-${OTHER_ACCOUNT_ENV}`)).toBeUndefined();
+  });
+
+  it('prints one JSON event per line with --json', async () => {
+    const run = await deploy('v1', '--json');
+
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    const events = lines.map((line) => JSON.parse(line) as { type: string; outputs?: Record<string, string> });
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['phase', 'preflight.check', 'plan.summary', 'operation.started', 'deploy.live']));
+    expect(events.find((e) => e.type === 'deploy.live')?.outputs).toMatchObject({ ImageTag: 'v1', ImageDigest: local.seeded.images.v1 });
+  });
+});
