@@ -12,7 +12,7 @@
 #   HEALTH_PATH PROXY_PORT HEALTH_INTERVAL HEALTHY_THRESHOLD GRACE_PERIOD
 #   TARGET_GROUP_ARN                       empty when the service has no target group
 #   CONTAINER_NAMES CONTAINER_IMAGES CONTAINER_SPECS
-#       parallel arrays in start order; a spec is base64 of NUL-terminated key/value pairs:
+#       parallel arrays in start order; a spec is base64 of gzipped NUL-terminated key/value pairs:
 #       arg <docker run option>  cmd <command word>  env NAME=value
 #       secret NAME=ssm:<parameter> | NAME=secretsmanager:<arn>  file <host path>\n<content>
 # Test hooks: SHIPPER_ROOT prefixes every path this script writes, SHIPPER_IMDS_URL replaces
@@ -130,7 +130,7 @@ pull_images() {
 load_spec() { # load_spec INDEX: decode that container's spec into the SPEC_* arrays
   local name=${CONTAINER_NAMES[$1]} file=$RUN_DIR/spec key value
   SPEC_ARGS=() SPEC_CMD=() SPEC_ENV=() SPEC_SECRETS=() SPEC_FILES=()
-  printf '%s' "${CONTAINER_SPECS[$1]}" | base64 -d >"$file" || fail "$name: spec is not valid base64"
+  printf '%s' "${CONTAINER_SPECS[$1]}" | base64 -d | gunzip >"$file" || fail "$name: spec is not valid gzip+base64"
   while IFS= read -r -d '' key && IFS= read -r -d '' value; do
     case $key in
       arg) SPEC_ARGS+=("$value") ;;

@@ -1,9 +1,13 @@
 /**
  * Turns container specs into what templates/boot.sh consumes: per container a name, an image
- * and a spec blob, in start order. The blob is base64 of NUL-terminated key/value pairs
+ * and a spec blob, in start order. The blob is base64 of gzipped NUL-terminated key/value pairs
  * (`arg`, `cmd`, `env`, `secret`, `file`), which bash reads with `read -d ''` without a JSON
  * parser and without any quoting rules, so values may hold any character but NUL.
+ * Gzip keeps sidecar configuration files inside EC2's 16 KB user data limit; the compressor
+ * is a pinned pure-JS one and the header carries no time stamp, so the same spec always yields
+ * the same bytes (a changed blob would replace the Auto Scaling group).
  */
+import { gzipSync } from 'fflate';
 import { BadInputError } from '../errors.js';
 import type { SecretRef } from '../descriptor/schema.js';
 import type { ContainerSpec } from './containers.js';
@@ -50,7 +54,14 @@ export function encodeContainerSpec(spec: BootContainerSpec): string {
     ...Object.entries(spec.secretEnvironment ?? {}).map(([k, ref]): [string, string] => ['secret', `${k}=${secretLocator(ref)}`]),
     ...spec.files.map((f): [string, string] => ['file', `${f.hostPath}\n${f.content}`]),
   ];
-  return Buffer.from(pairs.map(([k, v]) => `${k}\0${v}\0`).join(''), 'utf8').toString('base64');
+  return deterministicGzipBase64(Buffer.from(pairs.map(([k, v]) => `${k}\0${v}\0`).join(''), 'utf8'));
+}
+
+function deterministicGzipBase64(data: Uint8Array): string {
+  const gz = gzipSync(data, { level: 9 });
+  // Bytes 4-7 of a gzip member are MTIME (RFC 1952); zero means "no time stamp".
+  gz.fill(0, 4, 8);
+  return Buffer.from(gz).toString('base64');
 }
 
 /** `ssm:<name>` or `secretsmanager:<arn>`: a reference only, never a value. */

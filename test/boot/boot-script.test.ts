@@ -2,6 +2,7 @@
  * The boot script, run for real with bash against stub docker/aws/curl/cfn-signal: what
  * CloudFormation is told, when, and what the containers receive.
  */
+import { gzipSync } from 'node:zlib';
 import { describe, it, expect } from '@jest/globals';
 import { renderUserData, resolveUserData, type BootPlan } from '../../src/compose/user-data.js';
 import { DIGEST, ECR_REGISTRY, NASTY_ENVIRONMENT, TARGET_GROUP_ARN, examplePlan } from './plan-fixture.js';
@@ -261,7 +262,7 @@ describe('boot script: failures signal FAILURE once, at once, naming the step', 
   });
 
   it('signals FAILURE for a malformed container spec', () => {
-    const bogus = Buffer.from('bogus\0x\0').toString('base64');
+    const bogus = gzipSync(Buffer.from('bogus\0x\0')).toString('base64');
     const run = runBoot(resolved().replace(/^CONTAINER_SPECS=\('/m, `CONTAINER_SPECS=('${bogus}`), secrets);
     expectSingleFailure(run, /^secrets: log-router: unknown spec entry 'bogus'$/);
   });

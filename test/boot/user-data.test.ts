@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { renderUserData, resolveUserData, userDataProperty } from '../../src/compose/user-data.js';
@@ -9,7 +11,7 @@ const values = { ImageDigest: DIGEST, TargetGroup: TARGET_GROUP_ARN };
 
 /** The NUL-separated key/value pairs of a spec blob. */
 function decodeSpec(blob: string): Array<[string, string]> {
-  const tokens = Buffer.from(blob, 'base64').toString('utf8').split('\0').slice(0, -1);
+  const tokens = gunzipSync(Buffer.from(blob, 'base64')).toString('utf8').split('\0').slice(0, -1);
   const pairs: Array<[string, string]> = [];
   for (let i = 0; i < tokens.length; i += 2) pairs.push([tokens[i], tokens[i + 1]]);
   return pairs;
@@ -77,14 +79,14 @@ describe('renderUserData', () => {
 
   it('refuses a plan whose user data EC2 would reject', () => {
     const [proxy, ...rest] = sidecars();
-    const huge = { ...proxy, files: [{ hostPath: '/etc/shipper/reverse-proxy/nginx.conf', content: 'x'.repeat(8000) }] };
+    const huge = { ...proxy, files: [{ hostPath: '/etc/shipper/reverse-proxy/nginx.conf', content: randomBytes(9000).toString('hex') }] };
     expect(() => renderUserData(examplePlan({ sidecars: [huge, ...rest] }))).toThrow(/user data would be about \d+ bytes; EC2 accepts at most 16384/);
   });
 
   it('names secrets by reference only', () => {
     const json = JSON.stringify(userDataProperty(examplePlan()));
     const script = resolveUserData(renderUserData(examplePlan()), values);
-    const specs = [...script.matchAll(/'([A-Za-z0-9+/=]{8,})'/g)].map((m) => decodeSpec(m[1]));
+    const specs = [...script.matchAll(/'(H4sI[A-Za-z0-9+/=]+)'/g)].map((m) => decodeSpec(m[1])); // gzip blobs
     expect(specs.flat()).toContainEqual(['secret', 'DATABASE_PASSWORD=ssm:/hello/database-password']);
     expect(json).not.toMatch(/S3cr3t/);
   });
@@ -96,6 +98,9 @@ describe('renderUserData', () => {
     expect(pairs.filter(([k]) => k === 'cmd').map(([, v]) => v)).toEqual(['nginx', '-g', 'daemon off;']);
     expect(pairs).toContainEqual(['env', "A=x'y\nz"]);
     expect(pairs).toContainEqual(['file', `/etc/shipper/reverse-proxy/nginx.conf\n${spec.files[0].content}`]);
+    // Deterministic: the same spec is the same bytes (a changed blob would replace the group).
+    expect(encodeContainerSpec(spec)).toBe(encodeContainerSpec(structuredClone(spec)));
+    expect(Buffer.from(encodeContainerSpec(spec), 'base64').subarray(4, 8)).toEqual(Buffer.alloc(4));
   });
 
   it('wraps the parts for a launch template', () => {
