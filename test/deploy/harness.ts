@@ -40,6 +40,7 @@ export function world(opts: WorldOptions = {}): World {
       stackName: target.stackName,
       templateBody: JSON.stringify(template),
       parameters: { ImageTag: 'v1', ImageDigest: DIGEST_V1, DesiredCapacity: String(target.service.capacity.desired) },
+      tags: { 'shipper:service': 'hello', 'shipper:environment': target.env, 'shipper:managed-by': 'shipper' },
       status: 'CREATE_COMPLETE',
       liveDesiredCapacity: opts.liveDesiredCapacity,
       idleSecondsAfter: 3600,
