@@ -5,6 +5,7 @@
  * signals, rollbacks and cancels are covered by the simulated cloud.
  */
 import { describe, expect, it } from '@jest/globals';
+import { gunzipSync } from 'node:zlib';
 import { DescribeStacksCommand, ListChangeSetsCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { LOCAL_ENV } from '../../examples/local/seed.mjs';
@@ -33,13 +34,14 @@ async function changeSetIds(aws: LocalAws): Promise<string[]> {
   return (out.Summaries ?? []).map((s) => s.ChangeSetId ?? '');
 }
 
-/** The user data of the launch template's newest version, decoded. */
+/** The user data of the launch template's newest version, decoded (and unzipped: cloud-init takes gzip). */
 async function latestUserData(aws: LocalAws): Promise<string> {
   const templates = await aws.ec2.send(new DescribeLaunchTemplatesCommand({}));
   const [template] = templates.LaunchTemplates ?? [];
   const versions = await aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: template?.LaunchTemplateId, Versions: ['$Latest'] }));
   const data = versions.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.UserData ?? '';
-  return Buffer.from(data, 'base64').toString('utf8');
+  const bytes = Buffer.from(data, 'base64');
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
 describe('shipper deploy against moto_server', () => {

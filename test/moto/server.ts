@@ -1,76 +1,40 @@
 /**
- * A moto_server for a test file: the one in SHIPPER_MOTO_ENDPOINT when set (CI starts it),
- * otherwise one started here on a free loopback port and stopped afterwards. It is started
- * through examples/local/moto_server.py, which makes change sets behave as CloudFormation's.
+ * The moto_server for a test file: the one in SHIPPER_MOTO_ENDPOINT when set (CI starts it),
+ * otherwise one started on a free loopback port for this file and stopped afterwards.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import path from 'node:path';
-import { repoRoot } from '../helpers/paths.js';
+import { CloudFormationClient, CreateChangeSetCommand, DescribeStacksCommand, ExecuteChangeSetCommand } from '@aws-sdk/client-cloudformation';
+import { resetMoto, startMotoServer, type MotoServer } from '../../examples/local/moto.mjs';
 
-export interface MotoServer {
-  endpoint: string;
-  stop(): Promise<void>;
-}
-
-const START_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 5_000;
+export { resetMoto, type MotoServer };
 
 export async function startMoto(): Promise<MotoServer> {
-  const given = process.env.SHIPPER_MOTO_ENDPOINT;
-  if (given) return { endpoint: given.replace(/\/$/, ''), stop: async () => undefined };
+  const given = process.env.SHIPPER_MOTO_ENDPOINT?.replace(/\/$/, '');
+  if (!given) return startMotoServer();
+  await assertChangeSetOutputs(given);
+  return { endpoint: given, stop: async () => undefined };
+}
 
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const launcher = path.join(repoRoot, 'examples/local/moto_server.py');
-  const child = spawn('python3', [launcher, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
+/**
+ * A plain moto_server leaves stacks created by change sets without Outputs, and every deploy
+ * assertion would then fail far from the cause: say so up front.
+ */
+async function assertChangeSetOutputs(endpoint: string): Promise<void> {
+  const cfn = new CloudFormationClient({ region: 'eu-west-1', endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const StackName = 'shipper-moto-probe';
   try {
-    await waitUntilAnswering(endpoint, child, () => log);
-  } catch (err) {
-    await stopChild(child);
-    throw err;
-  }
-  return { endpoint, stop: () => stopChild(child) };
-}
-
-/** Forgets every resource, so each test starts from an empty account. */
-export async function resetMoto(endpoint: string): Promise<void> {
-  const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-  if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function waitUntilAnswering(endpoint: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${log()}`);
-    try {
-      if ((await fetch(`${endpoint}/moto-api/`)).ok) return;
-    } catch {
-      // not listening yet
+    await resetMoto(endpoint);
+    const template = { Resources: { Topic: { Type: 'AWS::SNS::Topic' } }, Outputs: { Probe: { Value: 'ok' } } };
+    const { Id } = await cfn.send(new CreateChangeSetCommand({ StackName, ChangeSetName: 'probe', ChangeSetType: 'CREATE', TemplateBody: JSON.stringify(template) }));
+    await cfn.send(new ExecuteChangeSetCommand({ StackName, ChangeSetName: Id }));
+    const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName }));
+    if (!Stacks?.[0]?.Outputs?.length) {
+      throw new Error(
+        `SHIPPER_MOTO_ENDPOINT (${endpoint}) is a plain moto_server, whose change sets leave stacks without outputs; ` +
+          'start it with: python3 examples/local/moto_server.py -H 127.0.0.1 -p PORT (or unset SHIPPER_MOTO_ENDPOINT)',
+      );
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    cfn.destroy();
+    await resetMoto(endpoint);
   }
-  throw new Error(`moto_server did not answer on ${endpoint} within ${START_TIMEOUT_MS / 1000}s:\n${log()}`);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
 }
