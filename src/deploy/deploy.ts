@@ -40,7 +40,33 @@ export type DeployOutcome =
   | { kind: 'live'; stackName: string; outputs: Record<string, string>; elapsedSeconds: number; facts: PreflightFacts }
   | { kind: 'no-changes'; stackName: string; facts: PreflightFacts };
 
+/** Two deploys racing for one stack: the loser plans again once the winner's operation ends. */
+const MAX_PLAN_ATTEMPTS = 3;
+
 export async function runDeploy(ctx: DeployContext, req: DeployRequest): Promise<DeployOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deployOnce(ctx, req);
+    } catch (err) {
+      if (!(err instanceof LostRaceError) || attempt >= MAX_PLAN_ATTEMPTS) throw err instanceof LostRaceError ? err.cause : err;
+      ctx.reporter.emit({ type: 'warning', message: `another operation started on ${req.target.stackName} first (${(err.cause as Error).message}); waiting for it, then planning again` });
+    }
+  }
+}
+
+/** ExecuteChangeSet lost to another deploy: its change set was superseded or the stack is busy. */
+class LostRaceError extends Error {}
+
+function lostRace(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return (
+    err.name === 'ChangeSetNotFoundException' ||
+    err.name === 'InvalidChangeSetStatusException' ||
+    (err.name === 'ValidationError' && /can ?not be updated|_IN_PROGRESS state/i.test(err.message))
+  );
+}
+
+async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<DeployOutcome> {
   const { target } = req;
   const { stackName, service } = target;
   // Fail fast in CI: a protected environment without --yes and without a terminal is refused
@@ -97,8 +123,14 @@ export async function runDeploy(ctx: DeployContext, req: DeployRequest): Promise
   const poller = await StackEventPoller.beforeOperation({ cloudFormation: ctx.clients.cloudFormation, stackName, clock: ctx.clock });
   ctx.reporter.emit({ type: 'phase', phase: 'rollout', title: `Rolling out ${facts.imageTag ?? facts.imageDigest} to ${stackName}` });
   const startedAt = ctx.clock.now();
+  try {
+    await aws(ctx, () => ctx.clients.cloudFormation.executeChangeSet({ ChangeSetName: plan.changeSetId, StackName: stackName, ClientRequestToken: token }));
+  } catch (err) {
+    if (!lostRace(err)) throw err;
+    await discardChangeSet(ctx, stackName, plan);
+    throw new LostRaceError('lost the race to execute', { cause: err });
+  }
   await req.journal?.started({ facts, token, startedAt });
-  await aws(ctx, () => ctx.clients.cloudFormation.executeChangeSet({ ChangeSetName: plan.changeSetId, StackName: stackName, ClientRequestToken: token }));
   ctx.reporter.emit({ type: 'operation.started', stackName, operation: facts.changeSetType === 'CREATE' ? 'create' : 'update', token, startedAt });
 
   const result = await followOperation(ctx, {
