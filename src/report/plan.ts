@@ -33,9 +33,9 @@ export function shortDigest(digest: string): string {
   return hex.slice(0, 12);
 }
 
-/** The size the new group is created at: the live group's, when there is one. */
+/** The size the new group is created at, as core decided it (one signal per instance). */
 export function startingCapacity(capacity: PlanSummary['capacity']): number {
-  return capacity.liveDesired ?? capacity.desired;
+  return capacity.signals;
 }
 
 export function formatPlan(event: PlanSummary, style: Style = noStyle): string[] {
@@ -92,9 +92,14 @@ function describeImage(image: PlanSummary['image'], style: Style): string {
 function describeCapacity(capacity: PlanSummary['capacity']): string | undefined {
   const { desired, liveDesired } = capacity;
   if (liveDesired === undefined) return undefined;
+  const starts = startingCapacity(capacity);
   const plural = (n: number) => `${n} instance${n === 1 ? '' : 's'}`;
-  if (liveDesired === desired) return `Capacity: the live group runs ${plural(liveDesired)}; the new group starts at the same size.`;
-  return `Capacity: the live group runs ${plural(liveDesired)}; the new group starts at ${liveDesired}, not the descriptor's ${desired}.`;
+  if (liveDesired === starts) {
+    return starts === desired
+      ? `Capacity: the live group runs ${plural(liveDesired)}; the new group starts at the same size.`
+      : `Capacity: the live group runs ${plural(liveDesired)}; the new group starts at ${starts}, not the descriptor's ${desired}.`;
+  }
+  return `Capacity: the live group runs ${plural(liveDesired)}; the new group starts at the descriptor's ${starts}.`;
 }
 
 function toneOf(action: PlanAction, style: Style): (text: string) => string {

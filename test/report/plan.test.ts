@@ -87,3 +87,11 @@ describe('plan helpers', () => {
     expect(planAction({ ...base, action: 'Modify', replacement: 'False' })).toBe('modify');
   });
 });
+
+describe('formatPlan capacity', () => {
+  it('starts a group that scaled in below the descriptor at the descriptor\'s size, and says so', () => {
+    const text = formatPlan(plan({ capacity: { desired: 2, liveDesired: 1, signals: 2 } })).join('\n');
+    expect(text).toContain('a new group is created at 2 instances');
+    expect(text).toContain("Capacity: the live group runs 1 instance; the new group starts at the descriptor's 2.");
+  });
+});
