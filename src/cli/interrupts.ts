@@ -42,6 +42,7 @@ export function installInterrupts(io: CliIo, exitNow: (code: number) => void): I
           reporter.emit(event);
         },
         close: () => reporter.close(),
+        pause: () => reporter.pause?.(),
       };
     },
     dispose() {

@@ -50,7 +50,14 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
     clients,
     clock: deps.clock ?? systemClock,
     reporter,
-    confirm: deps.confirm ?? (interactive ? confirmOnTerminal : undefined),
+    confirm:
+      deps.confirm ??
+      (interactive
+        ? (question: string) => {
+            reporter.pause?.();
+            return confirmOnTerminal(question);
+          }
+        : undefined),
     interrupt: interrupts.interrupt,
     detach: interrupts.detach,
   };

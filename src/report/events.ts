@@ -97,6 +97,8 @@ export interface Reporter {
   emit(event: ShipperEvent): void;
   /** Flush and stop any live display (spinner); called once at the end. */
   close(): void;
+  /** Stop redrawing a live display until the next event, so a prompt can be read and answered. */
+  pause?(): void;
 }
 
 /** A reporter that remembers events: for tests and for composing reports. */
