@@ -18,7 +18,7 @@ export interface World {
   cloud: SimCloud;
   /** The serving group's name when the stack was seeded. */
   oldGroup?: string;
-  run(args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv; deps?: Partial<CliDependencies> }): Promise<CliRun>;
+  run(args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv; deps?: Partial<CliDependencies>; isTTY?: boolean }): Promise<CliRun>;
 }
 
 export interface WorldOptions {
@@ -55,6 +55,7 @@ export function world(opts: WorldOptions = {}): World {
         cwd: o.cwd ?? exampleDir,
         env: o.env ?? { PATH: process.env.PATH, USER: 'alice' },
         deps: { clients: async () => cloud.clients(), clock: cloud.clock, exitNow: () => undefined, ...o.deps },
+        isTTY: o.isTTY,
       }),
   };
 }
