@@ -16,8 +16,14 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/shipper-demo.XXXXXX")"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 endpoint="http://127.0.0.1:$port"
 
-# moto_server with change sets that behave as CloudFormation's (see moto_server.py).
-python3 "$root/examples/local/moto_server.py" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+# moto_server with change sets that behave as CloudFormation's (see moto_server.py), run by
+# the Python that moto_server itself runs with (pipx and virtualenvs have their own).
+moto_python=python3
+if [[ "$(head -n 1 "$(command -v moto_server)")" =~ ^\#\!(/[^[:space:]]*python[0-9.]*)$ ]]; then
+  moto_python="${BASH_REMATCH[1]}"
+fi
+"$moto_python" -c 'import moto.server' 2>/dev/null || { echo "demo: $moto_python cannot import moto (pip install 'moto[server]')" >&2; exit 1; }
+"$moto_python" "$root/examples/local/moto_server.py" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
 stop_moto() {
   kill "$moto_pid" 2>/dev/null || true

@@ -4,6 +4,7 @@
  * tests and the benchmarks; demo.sh does the same in bash.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ const STOP_TIMEOUT_MS = 5_000;
 export async function startMotoServer() {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('python3', [LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(motoPython(), [LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (chunk) => (log = (log + chunk.toString()).slice(-4000)));
   try {
@@ -32,6 +33,17 @@ export async function startMotoServer() {
 export async function resetMoto(endpoint) {
   const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
   if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
+}
+
+/** The Python that moto_server runs with (pipx and virtualenvs have their own), else python3. */
+function motoPython() {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const script = path.join(dir, 'moto_server');
+    if (!existsSync(script)) continue;
+    const interpreter = /^#!(\/\S*python[\d.]*)\s*$/.exec(readFileSync(script, 'utf8').split('\n', 1)[0] ?? '')?.[1];
+    return interpreter && existsSync(interpreter) ? interpreter : 'python3';
+  }
+  return 'python3';
 }
 
 function freePort() {
