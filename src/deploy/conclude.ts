@@ -18,6 +18,11 @@ export interface Conclusion {
   journal?: DeployJournal;
 }
 
+const CANCELLED_BECAUSE = {
+  interrupt: 'interrupted by the operator',
+  timeout: 'the new group was not live within the --timeout',
+} as const;
+
 /** Returns when the release is live; throws the typed error when it is not. */
 export async function concludeOperation(ctx: DeployContext, c: Conclusion): Promise<void> {
   const { result, startedAt } = c;
@@ -37,7 +42,8 @@ export async function concludeOperation(ctx: DeployContext, c: Conclusion): Prom
   ctx.reporter.emit({ type: 'phase', phase: 'outcome', title: `${stackName} did not go live` });
   const report = await buildFailureReport(ctx, c.target, result.stack, result.state, startedAt, result.cancelled);
   ctx.reporter.emit({ type: 'deploy.failed', report });
-  const rootCause = report.rootCause ? `${report.rootCause.logicalId}: ${report.rootCause.reason}` : report.finalStatus;
+  // A cancelled update has no failed resource to blame (CloudFormation marks them "cancelled"): say why it was cancelled.
+  const rootCause = report.rootCause ? `${report.rootCause.logicalId}: ${report.rootCause.reason}` : result.cancelled ? CANCELLED_BECAUSE[result.cancelled] : report.finalStatus;
   const stuck = needsAttention(report.finalStatus);
   await c.journal?.finished({ status: stuck ? 'needs-attention' : result.cancelled ? 'cancelled' : 'rolled-back', endedAt, rootCause, stack: result.stack });
   if (stuck) throw new NeedsAttentionError(`${stackName} is ${report.finalStatus}: ${rootCause}`);

@@ -108,7 +108,8 @@ describe('cancelling an update', () => {
     expect((await stackStatus(w)).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect(await imageDigest(w)).toBe(DIGEST_V1);
     expect(touchesOf(w.cloud, w.oldGroup)).toEqual([]);
-    expect((await store.history()).releases[0]).toMatchObject({ number: 1, outcome: 'cancelled' });
+    expect((await store.history()).releases[0]).toMatchObject({ number: 1, outcome: 'cancelled', rootCause: 'interrupted by the operator' });
+    expect((error as Error).message).toBe('deploy cancelled and rolled back (UPDATE_ROLLBACK_COMPLETE): interrupted by the operator');
   });
 
   it('--timeout cancels an update that is not live in time, the same way', async () => {
@@ -117,11 +118,13 @@ describe('cancelling an update', () => {
     expect(run.code).toBe(ExitCode.deployRolledBack);
     expect(run.stdout).toMatch(/the new group was not live within the --timeout: cancelling the update/);
     expect(run.stdout).toMatch(/Deploy failed and was rolled back\. The previous release is still live\./);
-    expect(run.stderr).toMatch(/^error: deploy cancelled and rolled back \(UPDATE_ROLLBACK_COMPLETE\)/);
+    expect(run.stderr).toMatch(/^error: deploy cancelled and rolled back \(UPDATE_ROLLBACK_COMPLETE\): the new group was not live within the --timeout$/m);
     expect(w.cloud.calls.count('cancelUpdateStack')).toBe(1);
     expect((await stackStatus(w)).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect(await imageDigest(w)).toBe(DIGEST_V1);
     expect(touchesOf(w.cloud, w.oldGroup)).toEqual([]);
+    const releases = await w.run(['releases', '--env', 'test']);
+    expect(releases.stdout).toMatch(/1\s+v2\s.*cancelled: the new group was not live within the --timeout$/m);
 
     const cancelledAt = run.stdout.match(/^(\d\d:\d\d:\d\d)\s+\+(\d+)m(\d\d)s\s+AutoScalingGroup\s+UPDATE_FAILED\s+Resource update cancelled$/m);
     expect(cancelledAt).not.toBeNull();
