@@ -143,6 +143,7 @@ async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<Deplo
       waitCleanup: Boolean(req.waitCleanup),
       deadline: req.timeoutMs ? new Date(startedAt.getTime() + req.timeoutMs) : undefined,
       poll: req.poll,
+      attachHint: `shipper watch --env ${target.env}`,
       onLive: (stack) =>
         ctx.reporter.emit({
           type: 'deploy.live',

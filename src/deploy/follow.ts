@@ -33,6 +33,8 @@ export interface FollowRequest {
   waitCleanup: boolean;
   /** Cancel the update if the new group is not live by then. */
   deadline?: Date;
+  /** How to follow the operation again after leaving it, e.g. `shipper watch --env test`. */
+  attachHint?: string;
   /** Called once, the moment the new release is live. */
   onLive?: (stack: Stack) => void;
   poll?: PollTiming;
@@ -57,7 +59,7 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
   for (;;) {
     if (ctx.detach?.aborted) {
       throw new DetachedError(`stopped following ${req.stackName}; CloudFormation carries on with the operation by itself`, {
-        hint: `re-attach with: shipper watch --env <env>`,
+        hint: `re-attach with: ${req.attachHint ?? 'shipper watch --env <env>'}`,
       });
     }
     const fresh = await pollEvents(ctx, req, state);

@@ -9,10 +9,13 @@ import { isInProgress } from '../stack-events/status.js';
 import { concludeOperation } from './conclude.js';
 import type { DeployContext } from './context.js';
 import { followOperation, type PollTiming } from './follow.js';
-import { describeStack, stackOutputs } from './stack-state.js';
+import { describeStack, liveImage, stackOutputs } from './stack-state.js';
+import type { DeployJournal } from './deploy.js';
 
 export interface WatchRequest {
   target: ServiceEnvironment;
+  /** Records the outcome of the release being followed, given the digest the stack deploys. */
+  journalFor?: (digest: string | undefined) => DeployJournal;
   waitCleanup?: boolean;
   poll?: PollTiming;
 }
@@ -27,6 +30,7 @@ export async function runWatch(ctx: DeployContext, req: WatchRequest): Promise<b
     ctx.reporter.emit({ type: 'watch.idle', stackName, status });
     return false;
   }
+  const deploying = liveImage(stack).digest;
   const poller = await StackEventPoller.attachToCurrentOperation({ cloudFormation: ctx.clients.cloudFormation, stackName, clock: ctx.clock });
   // Replay the operation so far, so the view matches what the deploy itself would have shown.
   ctx.reporter.emit({ type: 'phase', phase: 'rollout', title: `Following ${stackName} (${status})` });
@@ -40,6 +44,7 @@ export async function runWatch(ctx: DeployContext, req: WatchRequest): Promise<b
     expectedSignals: Number(stack.Parameters?.find((p) => p.ParameterKey === 'DesiredCapacity')?.ParameterValue ?? req.target.service.capacity.desired),
     waitCleanup: Boolean(req.waitCleanup),
     poll: req.poll,
+    attachHint: `shipper watch --env ${req.target.env}`,
     onLive: (live) =>
       ctx.reporter.emit({
         type: 'deploy.live',
@@ -49,6 +54,6 @@ export async function runWatch(ctx: DeployContext, req: WatchRequest): Promise<b
         cleanup: live.StackStatus === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' ? (req.waitCleanup ? 'waiting' : 'background') : 'none',
       }),
   });
-  await concludeOperation(ctx, { target: req.target, result, startedAt, waitCleanup: req.waitCleanup });
+  await concludeOperation(ctx, { target: req.target, result, startedAt, waitCleanup: req.waitCleanup, journal: req.journalFor?.(deploying) });
   return true;
 }

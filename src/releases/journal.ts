@@ -42,3 +42,22 @@ export function releaseJournal(
     },
   };
 }
+
+/**
+ * For `shipper watch`: the release being followed was recorded by a deploy whose CLI is gone;
+ * record its outcome once the operation ends (the newest release of that digest without one).
+ */
+export function attachedJournal(store: ReleaseStore, digest: string | undefined, reporter: Reporter): DeployJournal {
+  return {
+    async started() {},
+    async finished({ status, endedAt, rootCause }) {
+      try {
+        const { releases } = await store.history();
+        const release = releases.find((r) => r.outcome === undefined && r.imageDigest === digest);
+        if (release) await store.finish(release.number, status, endedAt, rootCause);
+      } catch (err) {
+        reporter.emit({ type: 'warning', message: `could not record the outcome in the release history: ${(err as Error).message}` });
+      }
+    },
+  };
+}

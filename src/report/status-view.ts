@@ -16,6 +16,7 @@ export function formatStatus(view: StatusView, now: Date, style: Style): string[
   if (view.inProgress) lines.push(style.pending(`  An operation is in progress (${view.inProgress.status}). Follow it with: ${view.inProgress.attach}`));
 
   const image = view.image?.digest ? `${view.image.tag ?? '-'} ${shortDigest(view.image.digest)}` : 'unknown';
+  if (view.deploying?.digest) lines.push(style.pending(`Deploying: ${view.deploying.tag ?? '-'} ${shortDigest(view.deploying.digest)} (not live yet)`));
   if (view.live) {
     lines.push(`Live release: ${style.ok(`#${view.live.number}`)} ${image}, deployed ${formatRelative(new Date(view.live.startedAt), now)} by ${view.live.by}${view.live.commit ? `, commit ${view.live.commit.slice(0, 8)}` : ''}`);
   } else {

@@ -32,6 +32,8 @@ export interface StatusView {
   inProgress?: { status: string; attach: string };
   image?: { tag?: string; digest?: string };
   live?: Release;
+  /** While an update runs, the stack already names the new image: that is being deployed, not live. */
+  deploying?: { tag?: string; digest?: string };
   group?: { name: string; desired: number; min: number; max: number; launchTemplateVersion?: string; instances: InstanceStatus[] };
   leftovers: Array<{ logicalId: string; physicalId?: string; reason?: string }>;
   warnings: string[];
@@ -54,7 +56,16 @@ export async function gatherStatus(ctx: DeployContext, target: ServiceEnvironmen
     image,
     live: liveRelease(history.releases, image.digest),
   });
-  if (isInProgress(status)) view.inProgress = { status, attach: `shipper watch --env ${env}` };
+  if (isInProgress(status)) {
+    view.inProgress = { status, attach: `shipper watch --env ${env}` };
+    if (status !== 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' && !status.includes('ROLLBACK')) {
+      // Until the new group is live, the last release that went live is still the one serving.
+      view.deploying = image;
+      const serving = history.releases.find((r) => r.outcome === 'live');
+      view.live = serving;
+      view.image = serving ? { tag: serving.imageTag, digest: serving.imageDigest } : undefined;
+    }
+  }
 
   const groupName = await currentGroupName(ctx, stackName);
   const group = groupName ? await describeGroup(ctx, groupName) : undefined;

@@ -107,10 +107,14 @@ describe('shipper status while a deploy is running', () => {
     expect(plain.code).toBe(ExitCode.ok);
     expect(plain.stdout).toMatch(/^hello-test {2}UPDATE_IN_PROGRESS /);
     expect(plain.stdout).toContain('An operation is in progress (UPDATE_IN_PROGRESS). Follow it with: shipper watch --env test');
+    // The stack already names v2, but v2 is not serving until the new group is live.
+    expect(plain.stdout).toContain('Deploying: v2 222222222222 (not live yet)');
+    expect(plain.stdout).not.toMatch(/Live release: #\d+ v2/);
     expect(plain.stdout.split('\n').filter((l) => INSTANCE_ROW.test(l))).toHaveLength(2);
 
     const view = JSON.parse(json.stdout) as StatusView;
     expect(view.inProgress).toEqual({ status: 'UPDATE_IN_PROGRESS', attach: 'shipper watch --env test' });
+    expect(view.deploying).toEqual({ tag: 'v2', digest: `sha256:${'2'.repeat(64)}` });
     expect(view.stackStatus).toBe('UPDATE_IN_PROGRESS');
   });
 });

@@ -55,12 +55,15 @@ const imageDigest = async (w: World) => (await stackStatus(w)).Parameters?.find(
 describe('a deploy whose CLI was killed right after execution', () => {
   it('leaves with exit code 130, and `shipper watch` follows the same operation to live', async () => {
     const w = world({ live: true });
-    const { error } = await deployUntil(w, 'detach', (e) => e.type === 'operation.started');
+    const { error, store } = await deployUntil(w, 'detach', (e) => e.type === 'operation.started');
     expect(error).toBeInstanceOf(DetachedError);
     const left = handled(error);
     expect(left.code).toBe(ExitCode.detached);
     expect(left.stderr).toMatch(/stopped following hello-test; CloudFormation carries on with the operation by itself/);
-    expect(left.stderr).toMatch(/re-attach with: shipper watch/);
+    expect(left.stderr).toMatch(/re-attach with: shipper watch --env test$/m);
+    const recorded = (await store.history()).releases[0]!;
+    expect(recorded).toMatchObject({ number: 1, imageTag: 'v2' });
+    expect(recorded.outcome).toBeUndefined();
     expect((await stackStatus(w)).StackStatus).toBe('UPDATE_IN_PROGRESS');
 
     const watch = await w.run(['watch', '--env', 'test']);
@@ -69,6 +72,8 @@ describe('a deploy whose CLI was killed right after execution', () => {
     expect(watch.stdout).toMatch(/Following hello-test \(UPDATE_IN_PROGRESS\)/);
     expect(watch.stdout).toMatch(/hello-test is live after 3m\d\ds\./);
     expect(await imageDigest(w)).toBe(DIGEST_V2);
+    // watch records the outcome the killed deploy could not.
+    expect((await store.history()).releases[0]).toMatchObject({ number: 1, imageTag: 'v2', outcome: 'live' });
 
     // The same lines a deploy that was never interrupted shows, in the same simulated world.
     const reference = world({ live: true });
