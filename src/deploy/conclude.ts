@@ -2,6 +2,7 @@
  * The end of an operation that was followed (by deploy, rollback or watch): report the live
  * release and any cleanup leftovers, or the one-screen failure report and the typed error.
  */
+import type { Stack } from '@aws-sdk/client-cloudformation';
 import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { DeployRolledBackError, NeedsAttentionError } from '../errors.js';
 import { needsAttention } from '../stack-events/status.js';
@@ -9,6 +10,7 @@ import { elapsedSeconds, type DeployContext } from './context.js';
 import type { DeployJournal } from './deploy.js';
 import { buildFailureReport } from './failure-report.js';
 import type { FollowResult } from './follow.js';
+import { stackOutputs } from './stack-state.js';
 
 export interface Conclusion {
   target: ServiceEnvironment;
@@ -22,6 +24,18 @@ const CANCELLED_BECAUSE = {
   interrupt: 'interrupted by the operator',
   timeout: 'the new group was not live within the --timeout',
 } as const;
+
+/** The moment a followed operation makes the new release live (deploy, rollback or watch). */
+export function announceLive(ctx: DeployContext, target: ServiceEnvironment, stack: Stack, startedAt: Date, waitCleanup: boolean | undefined): void {
+  ctx.reporter.emit({
+    type: 'deploy.live',
+    stackName: target.stackName,
+    env: target.env,
+    elapsedSeconds: elapsedSeconds(ctx, startedAt),
+    outputs: stackOutputs(stack),
+    cleanup: stack.StackStatus === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' ? (waitCleanup ? 'waiting' : 'background') : 'none',
+  });
+}
 
 /** Returns when the release is live; throws the typed error when it is not. */
 export async function concludeOperation(ctx: DeployContext, c: Conclusion): Promise<void> {

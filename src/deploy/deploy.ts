@@ -12,7 +12,7 @@ import { ParameterNames } from '../compose/template.js';
 import { StackEventPoller } from '../stack-events/poller.js';
 import { createChangeSet, type PlannedChangeSet } from './change-set.js';
 import { aws, elapsedSeconds, type DeployContext } from './context.js';
-import { concludeOperation } from './conclude.js';
+import { announceLive, concludeOperation } from './conclude.js';
 import { followOperation, type PollTiming } from './follow.js';
 import { preflight, type ImageRequest, type PreflightFacts } from './preflight.js';
 import { describeStack, stackOutputs } from './stack-state.js';
@@ -144,14 +144,7 @@ async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<Deplo
       deadline: req.timeoutMs ? new Date(startedAt.getTime() + req.timeoutMs) : undefined,
       poll: req.poll,
       attachHint: `shipper watch --env ${target.env}`,
-      onLive: (stack) =>
-        ctx.reporter.emit({
-          type: 'deploy.live',
-          stackName,
-          elapsedSeconds: elapsedSeconds(ctx, startedAt),
-          outputs: stackOutputs(stack),
-          cleanup: stack.StackStatus === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' ? (req.waitCleanup ? 'waiting' : 'background') : 'none',
-        }),
+      onLive: (stack) => announceLive(ctx, target, stack, startedAt, req.waitCleanup),
   });
   await concludeOperation(ctx, { target, result, startedAt, waitCleanup: req.waitCleanup, journal: req.journal });
   return { kind: 'live', stackName, outputs: stackOutputs(result.stack), elapsedSeconds: elapsedSeconds(ctx, startedAt), facts };

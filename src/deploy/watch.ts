@@ -6,10 +6,10 @@ import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { PreflightError } from '../errors.js';
 import { StackEventPoller } from '../stack-events/poller.js';
 import { isInProgress } from '../stack-events/status.js';
-import { concludeOperation } from './conclude.js';
+import { announceLive, concludeOperation } from './conclude.js';
 import type { DeployContext } from './context.js';
 import { followOperation, type PollTiming } from './follow.js';
-import { describeStack, liveImage, stackOutputs } from './stack-state.js';
+import { describeStack, liveImage } from './stack-state.js';
 import type { DeployJournal } from './deploy.js';
 
 export interface WatchRequest {
@@ -45,14 +45,7 @@ export async function runWatch(ctx: DeployContext, req: WatchRequest): Promise<b
     waitCleanup: Boolean(req.waitCleanup),
     poll: req.poll,
     attachHint: `shipper watch --env ${req.target.env}`,
-    onLive: (live) =>
-      ctx.reporter.emit({
-        type: 'deploy.live',
-        stackName,
-        elapsedSeconds: Math.round((ctx.clock.now().getTime() - startedAt.getTime()) / 1000),
-        outputs: stackOutputs(live),
-        cleanup: live.StackStatus === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' ? (req.waitCleanup ? 'waiting' : 'background') : 'none',
-      }),
+    onLive: (live) => announceLive(ctx, req.target, live, startedAt, req.waitCleanup),
   });
   await concludeOperation(ctx, { target: req.target, result, startedAt, waitCleanup: req.waitCleanup, journal: req.journalFor?.(deploying) });
   return true;

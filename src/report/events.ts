@@ -69,6 +69,8 @@ export type ShipperEvent =
   | {
       type: 'deploy.live';
       stackName: string;
+      /** The environment, for commands the user may run next. */
+      env?: string;
       elapsedSeconds: number;
       outputs: Record<string, string>;
       /** background: the old group drains after shipper returns; waiting: shipper follows it; none: nothing to clean up. */

@@ -20,7 +20,11 @@ export function formatLiveDetails(event: DeployLive, style: Style = noStyle): st
   if (event.cleanup === 'background') {
     lines.push(
       'The old group drains and is deleted in the background; CloudFormation finishes that on its own.',
-      style.dim(`Follow it with: aws cloudformation describe-stack-events --stack-name ${event.stackName}`),
+      style.dim(
+        event.env
+          ? `Follow it with: shipper watch --env ${event.env} --wait-cleanup`
+          : `Follow it with: aws cloudformation describe-stack-events --stack-name ${event.stackName}`,
+      ),
     );
   } else if (event.cleanup === 'waiting') {
     lines.push('Waiting for the old group to drain and be deleted...');

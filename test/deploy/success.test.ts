@@ -19,6 +19,7 @@ describe('a replacing update that goes live', () => {
     expect(run.stdout).toMatch(/is live after 3m\d\ds/);
     expect(run.stdout).toMatch(/ImageDigest\s+sha256:2{64}/);
     expect(run.stdout).toMatch(/drains and is deleted in the background/);
+    expect(run.stdout).toMatch(/Follow it with: shipper watch --env test --wait-cleanup/);
     const stack = await stackOf(w);
     expect(stack.StackStatus).toBe('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
     expect(param(stack, 'ImageDigest')).toBe(DIGEST_V2);
