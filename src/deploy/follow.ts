@@ -132,13 +132,16 @@ async function pollEvents(ctx: DeployContext, req: FollowRequest, state: Rollout
 /** The new group's instances and failed scaling activities; true when anything changed. */
 async function pollGroup(ctx: DeployContext, req: FollowRequest, state: RolloutState): Promise<boolean> {
   const groupName = state.newGroupName!;
-  const [group, activities] = await Promise.all([
-    describeGroup(ctx, groupName),
-    aws(ctx, () => ctx.clients.autoScaling.describeScalingActivities({ AutoScalingGroupName: groupName, MaxRecords: 20 })),
-  ]);
+  const group = await describeGroup(ctx, groupName);
   state.updateGroup(group);
-  for (const activity of state.addActivities(activities.Activities ?? [])) {
-    ctx.reporter.emit({ type: 'group.activity-failed', groupName, activity });
+  // Scaling activities explain launches that fail; once every instance is in service they can
+  // only repeat what we know, so read them then only now and again.
+  const launching = state.instances.filter((i) => i.lifecycleState === 'InService').length < req.expectedSignals;
+  if (launching || state.groupPolls++ % 4 === 0) {
+    const activities = await aws(ctx, () => ctx.clients.autoScaling.describeScalingActivities({ AutoScalingGroupName: groupName, MaxRecords: 20 }));
+    for (const activity of state.addActivities(activities.Activities ?? [])) {
+      ctx.reporter.emit({ type: 'group.activity-failed', groupName, activity });
+    }
   }
   const signals = state.signals;
   const key = JSON.stringify([signals, state.instances.map((i) => [i.instanceId, i.lifecycleState, i.healthStatus])]);

@@ -17,6 +17,8 @@ export class RolloutState {
   private readonly seenActivities = new Set<string>();
   instances: InstanceView[] = [];
   lastProgressKey = '';
+  /** How often the new group was read, to space out reads of its scaling activities. */
+  groupPolls = 0;
 
   constructor(public oldGroupName: string | undefined) {}
 
