@@ -11,14 +11,15 @@ import { gzipSync } from 'fflate';
 import { BadInputError } from '../errors.js';
 import type { SecretRef } from '../descriptor/schema.js';
 import type { ContainerSpec } from './containers.js';
+import { APP_CONTAINER_NAME } from './sidecars/input.js';
+import { LOG_ROUTER_NAME } from './sidecars/log-router.js';
 
 /** A container spec that may also take environment variables from secrets, fetched at boot. */
 export type BootContainerSpec = ContainerSpec & { secretEnvironment?: Record<string, SecretRef> };
 
 /** Where the log router listens for Docker's fluentd log driver. */
 export const LOG_ROUTER_ADDRESS = '127.0.0.1:24224';
-export const LOG_ROUTER_NAME = 'log-router';
-export const APP_CONTAINER_NAME = 'app';
+export { APP_CONTAINER_NAME, LOG_ROUTER_NAME };
 
 const CONTAINER_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -30,6 +30,7 @@ export function ecrRepositoryArn(imageRef: string): string | undefined {
   return `arn:aws:ecr:${region}:${account}:repository/${name}`;
 }
 
+/** `sha256:0123456789abcdef…` → `0123456789ab`, the form `docker images` shows. */
 export function shortDigest(digest: string): string {
-  return digest.replace(/^sha256:/, '').slice(0, 12);
+  return digest.slice(digest.indexOf(':') + 1).slice(0, 12);
 }

@@ -5,6 +5,7 @@
  */
 import type { ResourceChange, ShipperEvent } from './events.js';
 import { type Style, noStyle } from './style.js';
+import { shortDigest } from '../compose/image.js';
 
 type PlanSummary = Extract<ShipperEvent, { type: 'plan.summary' }>;
 
@@ -27,11 +28,7 @@ export function planAction(change: ResourceChange): PlanAction {
   }
 }
 
-/** `sha256:0123456789abcdef...` -> `0123456789ab`, the form `docker images` shows. */
-export function shortDigest(digest: string): string {
-  const hex = digest.includes(':') ? digest.slice(digest.indexOf(':') + 1) : digest;
-  return hex.slice(0, 12);
-}
+export { shortDigest };
 
 /** The size the new group is created at, as core decided it (one signal per instance). */
 export function startingCapacity(capacity: PlanSummary['capacity']): number {
