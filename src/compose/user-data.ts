@@ -10,6 +10,7 @@ import type { SecretRef } from '../descriptor/schema.js';
 import { APP_CONTAINER_NAME, encodeContainerSpec, startOrder, type BootContainerSpec } from './boot-containers.js';
 import type { ContainerSpec } from './containers.js';
 import { shellQuote } from './shell-quote.js';
+import { REVERSE_PROXY_NAME } from './sidecars/reverse-proxy.js';
 
 export type CfnValue = string | { Ref: string } | { 'Fn::GetAtt': [string, string] } | { 'Fn::Sub': string } | Record<string, unknown>;
 
@@ -121,8 +122,9 @@ function appContainer(plan: BootPlan): BootContainerSpec {
     image: '', // joined from the repository and the digest intrinsic instead
     files: [],
     mounts: [],
-    // reached only through the reverse proxy on the shared network, so nothing is published
-    publish: [],
+    // Behind the reverse proxy the app is reached on the shared network only; without the
+    // proxy, the load balancer and the health check reach it on its own port.
+    publish: plan.sidecars.some((s) => s.name === REVERSE_PROXY_NAME) ? [] : [[plan.app.port, plan.app.port]],
     environment: plan.app.environment,
     secretEnvironment: plan.app.secrets,
     logsToRouter: true,

@@ -137,3 +137,21 @@ describe('resolveUserData', () => {
     expect(() => resolveUserData([{ 'Fn::ImportValue': 'x' }], {})).toThrow(BadInputError);
   });
 });
+
+describe('the app container without the reverse proxy', () => {
+  const appArgs = (plan: ReturnType<typeof examplePlan>) => {
+    const script = resolveUserData(renderUserData(plan), values);
+    const names = /^CONTAINER_NAMES=\((.*)\)$/m.exec(script)![1]!.split(' ');
+    const specs = [...script.matchAll(/'(H4sI[A-Za-z0-9+/=]+)'/g)].map((m) => decodeSpec(m[1]!));
+    return specs[names.indexOf("'app'")]!.filter(([k]) => k === 'arg').map(([, v]) => v);
+  };
+
+  it('is published on its own port, since the load balancer and the health check reach it directly', () => {
+    const plan = examplePlan({ sidecars: sidecars().filter((s) => s.name !== 'reverse-proxy') });
+    expect(appArgs({ ...plan, health: { ...plan.health, proxyPort: plan.app.port } })).toEqual(expect.arrayContaining(['--publish', `${plan.app.port}:${plan.app.port}`]));
+  });
+
+  it('is not published behind the proxy', () => {
+    expect(appArgs(examplePlan())).not.toContain('--publish');
+  });
+});
