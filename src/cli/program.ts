@@ -64,7 +64,6 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       .addOption(envOption())
       .addOption(fileOption())
       .option('--profile <profile>', 'AWS profile (default: the standard credential chain)')
-      .option('--region <region>', "AWS region (default: the environment's region)")
       .option('--json', 'print one JSON event per line (NDJSON) instead of text');
 
   awsOptions(

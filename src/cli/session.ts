@@ -17,7 +17,6 @@ export interface SessionOptions {
   env: string;
   file?: string;
   profile?: string;
-  region?: string;
   json?: boolean;
 }
 
@@ -38,7 +37,8 @@ export interface Session {
 
 export async function openSession(options: SessionOptions, io: CliIo, deps: CliDependencies = {}): Promise<Session> {
   const target = loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd });
-  const region = options.region ?? target.service.region;
+  // The environment's region is the only one: the template, the boot script and the clients agree on it.
+  const region = target.service.region;
   const makeClients = deps.clients ?? (async (r: string, p?: string) => (await import('../aws/sdk-factory.js')).createAwsClients({ region: r, profile: p }));
   const clients = await makeClients(region, options.profile ?? io.env.AWS_PROFILE);
   const choice = { json: Boolean(options.json), stream: io.stdout, isTTY: Boolean(io.stdout.isTTY), env: io.env };

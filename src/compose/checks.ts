@@ -7,6 +7,9 @@ import { cronProblem } from '../descriptor/cron.js';
 import type { InputProblem } from '../errors.js';
 import type { CfnTemplate } from './template.js';
 
+/** CloudFormation's limit for a template sent inline (TemplateBody), in bytes. */
+export const TEMPLATE_BODY_LIMIT = 51_200;
+
 /** CloudFormation's maximum for ResourceSignal.Timeout: 12 hours. */
 const MAX_SIGNAL_TIMEOUT_SECONDS = 43200;
 
@@ -24,6 +27,11 @@ export function templateProblems(template: CfnTemplate, parameterValues: Record<
     return resolved === undefined || resolved === '' || Number.isNaN(Number(resolved)) ? undefined : Number(resolved);
   };
   const at = (path: string, message: string, hint?: string) => problems.push({ location: { file: 'rendered template' }, path, message, hint });
+
+  const bytes = Buffer.byteLength(JSON.stringify(template), 'utf8');
+  if (bytes > TEMPLATE_BODY_LIMIT) {
+    at('(template)', `the template is ${bytes} bytes, over CloudFormation's ${TEMPLATE_BODY_LIMIT}-byte limit for a template sent inline`, 'move large resources out of the fragment, or trim environment variables and sidecar configuration');
+  }
 
   for (const [id, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::AutoScaling::AutoScalingGroup') continue;

@@ -1,15 +1,12 @@
 /**
  * Plan: a change set for exactly this release, summarised for people. Creating a change set
- * changes nothing that serves traffic; executing it (execute.ts) is the first real change.
+ * changes nothing that serves traffic; executing it (deploy.ts) is the first real change.
  */
 import type { Change, DescribeChangeSetCommandOutput } from '@aws-sdk/client-cloudformation';
 import { AwsCallError } from '../errors.js';
 import { LogicalIds, ParameterNames, type CfnTemplate } from '../compose/template.js';
 import type { ResourceChange } from '../report/events.js';
 import { aws, type DeployContext } from './context.js';
-
-/** CloudFormation's TemplateBody limit; larger templates need an S3 upload. */
-export const TEMPLATE_BODY_LIMIT = 51_200;
 
 export interface ChangeSetRequest {
   stackName: string;
@@ -36,12 +33,8 @@ export function changeSetName(token: string): string {
 
 /** Returns undefined when CloudFormation says there is nothing to change (the change set is removed). */
 export async function createChangeSet(ctx: DeployContext, req: ChangeSetRequest): Promise<PlannedChangeSet | undefined> {
+  // templateProblems() has checked the size against CloudFormation's inline limit.
   const body = JSON.stringify(req.template);
-  if (body.length > TEMPLATE_BODY_LIMIT) {
-    throw new AwsCallError(`the template is ${body.length} bytes, over CloudFormation's ${TEMPLATE_BODY_LIMIT}-byte limit for an inline template`, {
-      hint: 'move large resources out of the fragment, or trim environment variables and sidecar configuration',
-    });
-  }
   const name = changeSetName(req.token);
   const created = await aws(ctx, () =>
     ctx.clients.cloudFormation.createChangeSet({

@@ -130,8 +130,8 @@ async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<Deplo
     await discardChangeSet(ctx, stackName, plan);
     throw new LostRaceError('lost the race to execute', { cause: err });
   }
-  await req.journal?.started({ facts, token, startedAt });
   ctx.reporter.emit({ type: 'operation.started', stackName, operation: facts.changeSetType === 'CREATE' ? 'create' : 'update', token, startedAt });
+  await req.journal?.started({ facts, token, startedAt });
 
   const result = await followOperation(ctx, {
       stackName,

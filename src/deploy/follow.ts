@@ -70,6 +70,11 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
     let changed = fresh > 0;
     if (state.newGroupName && !live && isInProgress(status)) changed = (await pollGroup(ctx, req, state)) || changed;
 
+    if (live && ctx.interrupt?.aborted) {
+      // Already live: an interrupt during --wait-cleanup only stops waiting for the cleanup.
+      ctx.reporter.emit({ type: 'info', message: 'stopped waiting for the cleanup; CloudFormation deletes the old group by itself' });
+      return { stack, state, live, cancelled };
+    }
     if (!live && isSuccessfulLive(status)) {
       live = true;
       await pollEvents(ctx, req, state);
@@ -89,7 +94,16 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
           type: 'operation.cancelling',
           reason: reason === 'interrupt' ? 'interrupted: cancelling the update; CloudFormation rolls back to the previous release (Ctrl-C again to leave it to finish alone)' : `the new group was not live within the --timeout: cancelling the update; CloudFormation rolls back to the previous release`,
         });
-        await aws(ctx, () => ctx.clients.cloudFormation.cancelUpdateStack({ StackName: stackRef }));
+        try {
+          await aws(ctx, () => ctx.clients.cloudFormation.cancelUpdateStack({ StackName: stackRef }));
+        } catch (err) {
+          // The update left UPDATE_IN_PROGRESS between our look and the cancel (it went live or
+          // is already rolling back): nothing to cancel any more, so follow it to its end.
+          if (!(err instanceof Error && err.name === 'ValidationError')) throw err;
+          cancelled = undefined;
+          cancelNoticeGiven = true;
+          ctx.reporter.emit({ type: 'warning', message: `the update could no longer be cancelled (${err.message}); following it to the end` });
+        }
         interval = timing.minMs;
         continue;
       }

@@ -58,7 +58,7 @@ export async function preflight(ctx: DeployContext, target: ServiceEnvironment, 
   const { digest, tag } = await resolveImage(ctx, target, image);
   ctx.reporter.emit({ type: 'preflight.check', name: 'image', ok: true, detail: `${tag ?? 'digest'} → ${digest}` });
 
-  let stack = await waitUntilSettled(ctx, stackName, options);
+  let stack = await waitUntilSettled(ctx, target, options);
   let deleteFailedCreate = false;
   if (stack && needsAttention(stack.StackStatus ?? '') && !mustBeDeletedFirst(stack.StackStatus ?? '')) {
     throw stuckStack(stackName, stack, target.service.region);
@@ -151,13 +151,14 @@ async function recentTags(ctx: DeployContext, repositoryName: string, registryId
 }
 
 /** Another operation is running: wait for it (saying so), unless told not to. */
-async function waitUntilSettled(ctx: DeployContext, stackName: string, options: PreflightOptions): Promise<Stack | undefined> {
+async function waitUntilSettled(ctx: DeployContext, target: ServiceEnvironment, options: PreflightOptions): Promise<Stack | undefined> {
+  const { stackName } = target;
   const started = ctx.clock.now();
   let stack = await describeStack(ctx, stackName);
   while (stack && isInProgress(stack.StackStatus ?? '')) {
     if (options.noWaitBusy) {
       throw new PreflightError(`stack ${stackName} is busy (${stack.StackStatus})`, {
-        hint: `follow it with: shipper watch --env <env>; or deploy again without --no-wait-busy to wait for it`,
+        hint: `follow it with: shipper watch --env ${target.env}; or deploy again without --no-wait-busy to wait for it`,
       });
     }
     ctx.reporter.emit({ type: 'stack.busy', stackName, status: stack.StackStatus ?? '', waitedSeconds: elapsedSeconds(ctx, started) });

@@ -21,7 +21,10 @@ export interface WatchRequest {
 }
 
 /** Returns false when nothing was in progress (after saying so). */
-export async function runWatch(ctx: DeployContext, req: WatchRequest): Promise<boolean> {
+export async function runWatch(deployCtx: DeployContext, req: WatchRequest): Promise<boolean> {
+  // watch only attaches: an interrupt stops following, it never cancels someone else's update.
+  const leave = [deployCtx.interrupt, deployCtx.detach].filter((s): s is AbortSignal => s !== undefined);
+  const ctx: DeployContext = { ...deployCtx, interrupt: undefined, detach: leave.length > 1 ? AbortSignal.any(leave) : leave[0] };
   const { stackName } = req.target;
   const stack = await describeStack(ctx, stackName);
   if (!stack) throw new PreflightError(`stack ${stackName} does not exist`, { hint: `deploy it first: shipper deploy --env ${req.target.env} --image-tag TAG` });

@@ -65,6 +65,18 @@ export function loadServiceEnvironment(options: LoadOptions): ServiceEnvironment
   }
 
   const service = parsed.data;
+  const registryRegion = /^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/.exec(service.image.repository)?.[1];
+  if (registryRegion && registryRegion !== service.region) {
+    const inOverlay = source.has(['environments', options.env, 'image', 'repository']);
+    const path = inOverlay ? ['environments', options.env, 'image', 'repository'] : ['image', 'repository'];
+    throw new BadInputError({
+      location: source.locate(path),
+      path: formatPath(path),
+      message: `the repository is in ${registryRegion}, but environment "${options.env}" deploys to ${service.region}`,
+      expected: `a repository in ${service.region}`,
+      hint: 'replicate the repository to this region (ECR replication) and name that one: tags are resolved and images pulled in the environment\'s region',
+    });
+  }
   const fragment = service.fragment ? loadFragment(path.resolve(path.dirname(file), service.fragment)) : undefined;
   return {
     env: options.env,

@@ -17,18 +17,24 @@ export function releaseJournal(
   return {
     number: () => number,
     async started({ facts, startedAt }) {
-      number = await store.start({
-        kind: rollbackOf === undefined ? 'deploy' : 'rollback',
-        service: target.service.service,
-        env: target.env,
-        stackName: target.stackName,
-        imageTag: facts.imageTag,
-        imageDigest: facts.imageDigest,
-        ...who(facts.callerArn),
-        shipperVersion: SHIPPER_VERSION,
-        startedAt: startedAt.toISOString(),
-        ...(rollbackOf !== undefined ? { rollbackOf } : {}),
-      });
+      try {
+        number = await store.start({
+          kind: rollbackOf === undefined ? 'deploy' : 'rollback',
+          service: target.service.service,
+          env: target.env,
+          stackName: target.stackName,
+          imageTag: facts.imageTag,
+          imageDigest: facts.imageDigest,
+          ...who(facts.callerArn),
+          shipperVersion: SHIPPER_VERSION,
+          startedAt: startedAt.toISOString(),
+          ...(rollbackOf !== undefined ? { rollbackOf } : {}),
+        });
+      } catch (err) {
+        // The update is already running: follow it whatever happens to the history.
+        reporter.emit({ type: 'warning', message: `could not record this release in the history: ${(err as Error).message}` });
+        return;
+      }
       reporter.emit({ type: 'info', message: `release #${number}${rollbackOf !== undefined ? ` (rollback to #${rollbackOf})` : ''}` });
     },
     async finished({ status, endedAt, rootCause }) {

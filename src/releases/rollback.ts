@@ -32,7 +32,8 @@ export async function runRollback(ctx: DeployContext, req: RollbackRequest): Pro
   return runDeploy(ctx, {
     ...req,
     image: { digest: release.imageDigest, tag: release.imageTag },
-    journal: releaseJournal(req.store, target, req.who, ctx.reporter, release.number),
+    // The image was built from the release's commit, not from whatever is checked out now.
+    journal: releaseJournal(req.store, target, (arn) => ({ ...req.who(arn), commit: release.commit, branch: release.branch }), ctx.reporter, release.number),
   });
 }
 

@@ -22,7 +22,7 @@ describe('start-up', () => {
   );
 
   it('the trace does see the SDK when a command needs it', () => {
-    const run = shipper(['status', '--env', 'test', '-f', exampleDescriptor, '--region', 'eu-west-1']);
+    const run = shipper(['status', '--env', 'test', '-f', exampleDescriptor]);
     expect(run.stderr).toMatch(/loaded-sdk @aws-sdk\/client-cloudformation/);
   });
 

@@ -142,4 +142,11 @@ describe('the service fragment', () => {
       ]),
     );
   });
+
+  it('is refused when it would exceed CloudFormation\'s inline template limit', () => {
+    const big = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`Queue${i}`, { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'q'.repeat(80), Tags: Array.from({ length: 10 }, (_, j) => ({ Key: `k${j}`, Value: 'v'.repeat(60) })) } }]));
+    const target = withFragment(JSON.stringify({ Resources: big }));
+    const problems = templateProblems(composeStack(target));
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^the template is \d+ bytes, over CloudFormation's 51200-byte limit/)]);
+  });
 });

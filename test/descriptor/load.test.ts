@@ -119,4 +119,10 @@ describe('bad descriptors get one clear message with file, line and key path', (
     expect(err.problems[0]).toMatchObject({ path: 'Resources.Queue', message: 'resource "Queue" has no Type' });
     expect(err.problems[0]!.location?.line).toBe(4);
   });
+
+  it('refuses an ECR repository in another region than the environment deploys to', () => {
+    const err = loadError(MINIMAL_DESCRIPTOR.replace('repository: svc', 'repository: 123456789012.dkr.ecr.us-east-1.amazonaws.com/svc'));
+    expect(err.problems[0]).toMatchObject({ path: 'image.repository', message: 'the repository is in us-east-1, but environment "test" deploys to eu-west-1' });
+    expect(err.problems[0]!.location?.line).toBe(3);
+  });
 });

@@ -98,3 +98,14 @@ describe('shipper rollback without a history', () => {
     expect(w.cloud.calls.count('createChangeSet')).toBe(0);
   });
 });
+
+describe('what a rollback records', () => {
+  it('the commit and branch of the release it goes back to, not of the current checkout', async () => {
+    const w = world();
+    expect((await w.run(['deploy', '--env', 'test', '--image-tag', 'v1', '--commit', 'aaaa1111', '--branch', 'main'])).code).toBe(ExitCode.ok);
+    expect((await w.run(['deploy', '--env', 'test', '--image-tag', 'v2', '--commit', 'bbbb2222', '--branch', 'main'])).code).toBe(ExitCode.ok);
+    expect((await rollback(w)).code).toBe(ExitCode.ok);
+    const [newest] = (await releasesJson(w)).releases;
+    expect(newest).toMatchObject({ kind: 'rollback', rollbackOf: 1, imageDigest: DIGEST_V1, commit: 'aaaa1111', branch: 'main' });
+  });
+});

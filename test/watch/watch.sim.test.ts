@@ -6,6 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import { reportError } from '../../src/cli/errors-to-exit.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runDeploy } from '../../src/deploy/deploy.js';
+import { runWatch } from '../../src/deploy/watch.js';
 import { loadServiceEnvironment } from '../../src/descriptor/load.js';
 import { DeployRolledBackError, DetachedError, ExitCode } from '../../src/errors.js';
 import { releaseJournal } from '../../src/releases/journal.js';
@@ -82,6 +83,22 @@ describe('a deploy whose CLI was killed right after execution', () => {
     const expected = eventLines(deploy.stdout);
     expect(expected.length).toBeGreaterThan(10);
     expect(eventLines(watch.stdout)).toEqual(expected);
+  });
+
+  it('a Ctrl-C in `shipper watch` only stops watching: it never cancels an update it did not start', async () => {
+    const w = world({ live: true });
+    await deployUntil(w, 'detach', (e) => e.type === 'operation.started');
+    const interrupt = new AbortController();
+    const reporter = new RecordingReporter();
+    const record = reporter.emit.bind(reporter);
+    reporter.emit = (e) => {
+      record(e);
+      if (e.type === 'stack.event') interrupt.abort();
+    };
+    const error = await runWatch({ clients: w.cloud.clients(), clock: w.cloud.clock, reporter, interrupt: interrupt.signal }, { target }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(DetachedError);
+    expect(w.cloud.calls.count('cancelUpdateStack')).toBe(0);
+    expect((await stackStatus(w)).StackStatus).toBe('UPDATE_IN_PROGRESS');
   });
 
   it('`shipper watch` on a stack with nothing in progress says so and exits 0', async () => {
