@@ -11,7 +11,7 @@ export interface RoleInput {
   service: ResolvedService;
   /** ECR repository ARNs the instance pulls from. */
   repositoryArns: string[];
-  /** Every secret reference any container reads at boot. */
+  /** The app's secret references (sidecars grant their own). */
   secrets: SecretRef[];
   /** The boot script waits for target health when the service is behind a target group. */
   readsTargetHealth: boolean;
@@ -47,7 +47,14 @@ export function instanceRoleResources(input: RoleInput): Record<string, CfnResou
   }
   const secretArns = unique(input.secrets.flatMap((s) => ('secretsManager' in s ? [s.secretsManager] : [])));
   if (secretArns.length) {
-    statements.push({ Sid: 'ReadDeclaredSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArns });
+    // A secret may be named by its full ARN or without the six characters Secrets Manager
+    // appends; allow both spellings of each declared secret, and nothing else.
+    statements.push({
+      Sid: 'ReadDeclaredSecrets',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: secretArns.flatMap((arn) => [arn, `${arn}-??????`]),
+    });
   }
   statements.push(...input.sidecarStatements);
 

@@ -55,10 +55,7 @@ export function composeStack(target: ServiceEnvironment, facts: ReleaseFacts = {
     `arn:aws:ecr:${image.registryRegion}:${image.registryAccount}:repository/${image.repositoryName}`,
     ...sidecars.flatMap((s) => ecrRepositoryArn(s.container.image) ?? []),
   ];
-  const secrets = [
-    ...Object.values(service.secrets),
-    ...sidecars.flatMap((s) => Object.values(s.container.secretEnvironment ?? {})),
-  ];
+  const secrets = Object.values(service.secrets);
 
   const amiParameter = service.instance.ami.startsWith('resolve:ssm:')
     ? { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: service.instance.ami.slice('resolve:ssm:'.length) }

@@ -149,4 +149,12 @@ describe('the service fragment', () => {
     const problems = templateProblems(composeStack(target));
     expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^the template is \d+ bytes, over CloudFormation's 51200-byte limit/)]);
   });
+
+  it('lets the instances read a Secrets Manager secret by either spelling of its ARN, and nothing else', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:svc/api-key';
+    const { file } = tempService(`${MINIMAL_DESCRIPTOR}secrets:\n  API_KEY: {secretsManager: "${arn}"}\n`);
+    const role = (composeStack(load('test', file)) as Any).Resources.InstanceRole;
+    const read = role.Properties.Policies[0].PolicyDocument.Statement.filter((s: Any) => s.Action.includes('secretsmanager:GetSecretValue'));
+    expect(read).toEqual([expect.objectContaining({ Resource: [arn, `${arn}-??????`] })]);
+  });
 });
