@@ -12,13 +12,15 @@ import { BadInputError } from '../errors.js';
 import type { SecretRef } from '../descriptor/schema.js';
 import type { ContainerSpec } from './containers.js';
 import { APP_CONTAINER_NAME } from './sidecars/input.js';
-import { LOG_ROUTER_NAME } from './sidecars/log-router.js';
+import { LOG_ROUTER_NAME, logRouterForwardPort } from './sidecars/log-router.js';
 
 /** A container spec that may also take environment variables from secrets, fetched at boot. */
 export type BootContainerSpec = ContainerSpec & { secretEnvironment?: Record<string, SecretRef> };
 
-/** Where the log router listens for Docker's fluentd log driver. */
-export const LOG_ROUTER_ADDRESS = '127.0.0.1:24224';
+/** Where the log router listens for Docker's fluentd log driver: the port its defaults publish. */
+export function logRouterAddress(): string {
+  return `127.0.0.1:${logRouterForwardPort({})}`;
+}
 export { APP_CONTAINER_NAME, LOG_ROUTER_NAME };
 
 const CONTAINER_NAME = /^[a-z][a-z0-9-]{0,39}$/;
@@ -32,7 +34,7 @@ export function dockerRunOptions(spec: BootContainerSpec): string[] {
   if (spec.logsToRouter) {
     options.push(
       '--log-driver', 'fluentd',
-      '--log-opt', `fluentd-address=${LOG_ROUTER_ADDRESS}`,
+      '--log-opt', `fluentd-address=${logRouterAddress()}`,
       '--log-opt', `tag=${spec.name}`,
       // without it, a container cannot start (or restart) while the router is down
       '--log-opt', 'fluentd-async=true',
