@@ -20,7 +20,8 @@ Exit codes:
   5  the stack needs attention (e.g. UPDATE_ROLLBACK_FAILED)
   6  aborted at a confirmation prompt
   7  an AWS call failed (credentials, network, permissions)
-  130 interrupted; CloudFormation finishes the operation on its own`;
+  130 interrupted: before the update started nothing changed; after it, CloudFormation
+      finishes the operation by itself (follow it with shipper watch)`;
 
 export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = {}): Promise<ExitCodeValue> {
   let result: ExitCodeValue = ExitCode.ok;

@@ -28,7 +28,7 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Cli
   const timeoutMs = options.timeout ? parseDuration(options.timeout, '--timeout') : undefined;
   const session = await openSession(options, io, deps);
   try {
-    const outcome = await runDeploy(session.ctx, {
+    await runDeploy(session.ctx, {
       target: session.target,
       image: { tag: options.imageTag, digest: options.imageDigest },
       yes: options.yes,
@@ -37,7 +37,8 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Cli
       noWaitBusy: options.waitBusy === false,
       journal: releaseJournal(releaseStore(session), session.target, whoIsDeploying(io, options), session.reporter),
     });
-    return outcome.kind === 'live' || outcome.kind === 'no-changes' ? ExitCode.ok : ExitCode.internal;
+    // Anything but live or "no changes" is thrown as a typed error with its own exit code.
+    return ExitCode.ok;
   } finally {
     session.close();
   }
