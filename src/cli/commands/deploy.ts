@@ -1,11 +1,11 @@
 import { runDeploy } from '../../deploy/deploy.js';
 import { BadInputError, ExitCode, type ExitCodeValue } from '../../errors.js';
-import { DIGEST_PATTERN } from '../../compose/release-facts.js';
 import { parseDuration } from '../duration.js';
 import type { CliIo } from '../io.js';
 import { releaseJournal } from '../../releases/journal.js';
 import { releaseStore, whoIsDeploying } from '../history.js';
 import { openSession, type CliDependencies, type SessionOptions } from '../session.js';
+import { checkDigestFlag } from '../flags.js';
 
 export interface DeployOptions extends SessionOptions {
   imageTag?: string;
@@ -22,9 +22,7 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Cli
   if (!options.imageTag && !options.imageDigest) {
     throw new BadInputError({ path: '--image-tag', message: 'which image should be deployed?', hint: 'pass --image-tag TAG (or --image-digest sha256:…)' });
   }
-  if (options.imageDigest && !DIGEST_PATTERN.test(options.imageDigest)) {
-    throw new BadInputError({ path: '--image-digest', message: `"${options.imageDigest}" is not an image digest`, expected: 'sha256: followed by 64 lowercase hex digits' });
-  }
+  checkDigestFlag(options.imageDigest);
   const timeoutMs = options.timeout ? parseDuration(options.timeout, '--timeout') : undefined;
   const session = await openSession(options, io, deps);
   try {

@@ -4,9 +4,9 @@ import { loadServiceEnvironment } from '../../descriptor/load.js';
 import { stringifyCfnYaml } from '../../descriptor/cfn-yaml.js';
 import { BadInputError, ExitCode, type ExitCodeValue } from '../../errors.js';
 import { templateProblems } from '../../compose/checks.js';
-import { DIGEST_PATTERN } from '../../compose/release-facts.js';
 import { composeStack } from '../../compose/stack.js';
 import type { CliIo } from '../io.js';
+import { checkDigestFlag } from '../flags.js';
 
 export interface RenderOptions {
   env: string;
@@ -18,9 +18,7 @@ export interface RenderOptions {
 }
 
 export function renderCommand(options: RenderOptions, io: CliIo): ExitCodeValue {
-  if (options.imageDigest !== undefined && !DIGEST_PATTERN.test(options.imageDigest)) {
-    throw new BadInputError({ path: '--image-digest', message: `"${options.imageDigest}" is not an image digest`, expected: 'sha256: followed by 64 lowercase hex digits' });
-  }
+  checkDigestFlag(options.imageDigest);
   const target = loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd });
   const template = composeStack(target, { imageTag: options.imageTag, imageDigest: options.imageDigest });
   const problems = templateProblems(template);
