@@ -1,5 +1,6 @@
 /**
- * `shipper deploy` end to end over HTTP: the CLI in-process with the real SDK clients, against
+ * `shipper deploy`, `releases`, `status` and `rollback` end to end over HTTP: the CLI in-process
+ * with the real SDK clients, against
  * moto_server seeded with the example's network, load balancer, zone, images and secret.
  * moto completes stacks at once, so these check what a deploy changes and reports; waiting for
  * signals, rollbacks and cancels are covered by the simulated cloud.
@@ -118,5 +119,49 @@ describe('shipper deploy against moto_server', () => {
     const events = lines.map((line) => JSON.parse(line) as { type: string; outputs?: Record<string, string> });
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['phase', 'preflight.check', 'plan.summary', 'operation.started', 'deploy.live']));
     expect(events.find((e) => e.type === 'deploy.live')?.outputs).toMatchObject({ ImageTag: 'v1', ImageDigest: local.seeded.images.v1 });
+  });
+});
+
+describe('release history against moto_server', () => {
+  const shipper = (...args: string[]) => local.shipper([...args, '--env', LOCAL_ENV, '-f', local.descriptor]);
+  const history = async () => JSON.parse((await shipper('releases', '--json')).stdout) as { live: number | null; releases: Array<Record<string, unknown>>; unreadable: string[] };
+
+  it('records each deploy in SSM, shows the live one, and rolls back to the recorded digest', async () => {
+    expect((await shipper('releases')).stdout).toMatch(/No releases recorded yet/);
+    expect((await deploy('v1', '--commit', 'c0ffee01')).code).toBe(0);
+    expect((await deploy('v2', '--commit', 'c0ffee02')).code).toBe(0);
+
+    let h = await history();
+    expect(h.live).toBe(2);
+    expect(h.releases.map((r) => [r.number, r.imageTag, r.imageDigest, r.outcome, r.commit])).toEqual([
+      [2, 'v2', local.seeded.images.v2, 'live', 'c0ffee02'],
+      [1, 'v1', local.seeded.images.v1, 'live', 'c0ffee01'],
+    ]);
+    const table = (await shipper('releases')).stdout;
+    expect(table).toMatch(/^▶\s+2\s+v2 /m);
+    expect(table).not.toMatch(/\u001b/);
+
+    const rollback = await shipper('rollback');
+    expect(rollback.stderr).toBe('');
+    expect(rollback.code).toBe(0);
+    expect(rollback.stdout).toMatch(/rolling back to release #1: v1/);
+    expect(outputs(await describeStack(local))).toMatchObject({ ImageTag: 'v1', ImageDigest: local.seeded.images.v1 });
+    h = await history();
+    expect(h.live).toBe(3);
+    expect(h.releases[0]).toMatchObject({ number: 3, kind: 'rollback', rollbackOf: 1, imageDigest: local.seeded.images.v1, commit: 'c0ffee01', outcome: 'live' });
+
+    const status = JSON.parse((await shipper('status', '--json')).stdout);
+    expect(status).toMatchObject({ stackName: STACK, stackStatus: 'UPDATE_COMPLETE', live: { number: 3 }, image: { tag: 'v1' } });
+    expect(status.group.instances.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a rollback target that never went live, listing what can be rolled back to, and changes nothing', async () => {
+    expect((await deploy('v1')).code).toBe(0);
+    expect((await deploy('v2')).code).toBe(0);
+    const refused = await shipper('rollback', '--to', 'v7');
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/no release of tag "v7" ever went live[\s\S]*#1 +v1/);
+    expect(outputs(await describeStack(local))).toMatchObject({ ImageTag: 'v2' });
+    expect((await history()).releases).toHaveLength(2);
   });
 });
