@@ -1,7 +1,7 @@
 /**
  * `shipper deploy`, `releases`, `status` and `rollback` end to end over HTTP: the CLI in-process
- * with the real SDK clients, against
- * moto_server seeded with the example's network, load balancer, zone, images and secret.
+ * with the real SDK clients, against moto_server seeded with the example's network, load
+ * balancer, zone, images and secret.
  * moto completes stacks at once, so these check what a deploy changes and reports; waiting for
  * signals, rollbacks and cancels are covered by the simulated cloud.
  */
