@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `shipper deploy` of the bundled example in the simulated cloud, on the timeline of the real
-// replacing update in ../shared/fixtures (FIXTURE_TIMINGS; each new instance signals SUCCESS
+// replacing update in test/fixtures (FIXTURE_TIMINGS; each new instance signals SUCCESS
 // 206 s after launch). Build first: npm run bench:timeline. It reports, in simulated time from
 // the operation's "User Initiated" event:
 // 1. when shipper reports the new release live, and when it returns, against the moments the
@@ -19,7 +19,7 @@ import { SimCloud } from '../dist-bench/test/sim/cloud.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const exampleDir = path.join(root, 'examples/hello');
-const FIXTURE = path.resolve(root, '../shared/fixtures/charge-central-deploy-test.events.tsv');
+const FIXTURE = path.resolve(root, 'test/fixtures/charge-central-deploy-test.events.tsv');
 const digest = (c) => `sha256:${c.repeat(64)}`;
 
 /** A simulated account with hello-test live on v1, as a previous deploy left it. */

@@ -1,13 +1,14 @@
 /**
  * Realistic event streams for the renderer tests. The successful deploy replays the recorded
- * charge-central replacing update (shared fixture) with the progress polling a watcher would
+ * charge-central replacing update (test/fixtures) with the progress polling a watcher would
  * interleave; the failed one is a FAILURE-signal rollback with failed scaling activities.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { repoRoot } from '../helpers/paths.js';
 import type { FailureReport, InstanceView, ShipperEvent } from '../../src/report/events.js';
 
-export const FIXTURE = resolve(process.cwd(), '../shared/fixtures/charge-central-deploy-test.events.tsv');
+export const FIXTURE = resolve(repoRoot, 'test/fixtures/charge-central-deploy-test.events.tsv');
 const DAY = '2017-06-14';
 const STACK = 'charge-central-test';
 const NEW_GROUP = 'charge-central-test-autoScalingGroup-1NEWGROUP';

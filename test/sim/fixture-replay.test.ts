@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { runChangeSet } from './drive.js';
-import { FIXTURE_PATH, fixtureAvailable, loadFixture } from './fixture.js';
+import { loadFixture } from './fixture.js';
 import { mapFixture, orderViolations, pairRows, reasonPattern, rowsFromEvents, sequenceOf, type Row } from './fixture-compare.js';
 import { fixtureReplayScenario } from './scenarios.js';
 
@@ -35,13 +35,7 @@ function expectSameShape(expected: Row[], actual: Row[], toleranceSeconds: numbe
   expect(orderViolations(pairs, 3)).toEqual([]);
 }
 
-const describeWithFixture = fixtureAvailable() ? describe : describe.skip;
-if (!fixtureAvailable()) {
-  // Shown in the test output so a missing fixture is never mistaken for a pass.
-  console.warn(`fixture-replay tests skipped: ${FIXTURE_PATH} is absent`);
-}
-
-describeWithFixture('the default scenario replays the real replacing update (fixture)', () => {
+describe('the default scenario replays the real replacing update (fixture)', () => {
   it('with a launch configuration, reproduces every row of the fixture in order and on time', async () => {
     const fixture = mapFixture(loadFixture(), { ...ids('LaunchConfiguration'), 'charge-central-test': 'charge-central-test' });
     const { result, rows } = await replay('configuration');

@@ -1,5 +1,5 @@
-/** Loads the real replacing update in ../shared/fixtures (a sibling of the repository). */
-import { existsSync, readFileSync } from 'node:fs';
+/** Loads the real replacing update kept in test/fixtures (public data from a production deploy tool). */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,11 +11,7 @@ export interface FixtureRow {
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const FIXTURE_PATH = path.resolve(repoRoot, '../shared/fixtures/charge-central-deploy-test.events.tsv');
-
-export function fixtureAvailable(): boolean {
-  return existsSync(FIXTURE_PATH);
-}
+export const FIXTURE_PATH = path.resolve(repoRoot, 'test/fixtures/charge-central-deploy-test.events.tsv');
 
 export function loadFixture(file = FIXTURE_PATH): FixtureRow[] {
   const rows = readFileSync(file, 'utf8')

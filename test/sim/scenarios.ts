@@ -1,7 +1,7 @@
 /**
  * Templates shaped like the ones shipper composes, and ready-made worlds for the situations a
  * deploy must handle. The default scenario replays the real update in
- * ../shared/fixtures/charge-central-deploy-test.events.tsv: one instance signals SUCCESS 3m26s
+ * test/fixtures/charge-central-deploy-test.events.tsv: one instance signals SUCCESS 3m26s
  * after the new group is created, and the old group takes about two minutes to delete.
  */
 import { SimCloud, type SimCloudOptions } from './cloud.js';

@@ -1,6 +1,6 @@
 /**
  * How long CloudFormation and Auto Scaling take for each step, in seconds. The defaults follow
- * the real replacing update in ../shared/fixtures/charge-central-deploy-test.events.tsv, so a
+ * the real replacing update in test/fixtures/charge-central-deploy-test.events.tsv, so a
  * benchmark replaying the default scenario sees a production-like timeline.
  */
 
