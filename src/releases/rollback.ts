@@ -7,6 +7,7 @@ import { appImageLocation } from '../compose/image.js';
 import { aws, type DeployContext } from '../deploy/context.js';
 import { runDeploy, type DeployOutcome, type DeployRequest } from '../deploy/deploy.js';
 import { describeStack, liveImage } from '../deploy/stack-state.js';
+import { formatTimestamp } from '../report/time.js';
 import type { Provenance } from './provenance.js';
 import { releaseJournal } from './journal.js';
 import { rollbackTarget, type RollbackTarget } from './select.js';
@@ -26,7 +27,7 @@ export async function runRollback(ctx: DeployContext, req: RollbackRequest): Pro
   const release = rollbackTarget(history.releases, liveDigest, req.want);
   ctx.reporter.emit({
     type: 'info',
-    message: `rolling back to release #${release.number}: ${release.imageTag ?? '(no tag)'} ${shortDigest(release.imageDigest)}, deployed ${release.startedAt} by ${release.by}`,
+    message: `rolling back to release #${release.number}: ${release.imageTag ?? '(no tag)'} ${shortDigest(release.imageDigest)}, deployed ${formatTimestamp(release.startedAt)} by ${release.by}`,
   });
   if (release.imageTag) await warnIfTagMoved(ctx, req, release.imageTag, release.imageDigest);
   return runDeploy(ctx, {

@@ -1,6 +1,7 @@
 /** Which release is live, and which one a rollback goes back to. Pure functions over the history. */
 import { PreflightError } from '../errors.js';
 import { shortDigest } from '../compose/image.js';
+import { formatTimestamp } from '../report/time.js';
 import type { Release } from './record.js';
 
 /**
@@ -43,7 +44,7 @@ function refusal(message: string, wentLive: Release[], liveDigest: string | unde
   const candidates = wentLive.filter((r) => r.imageDigest !== liveDigest).slice(0, 10);
   return new PreflightError(`${message}; nothing was changed`, {
     hint: candidates.length
-      ? `releases you can roll back to:\n${candidates.map((r) => `  #${r.number}  ${r.imageTag ?? '-'}  ${shortDigest(r.imageDigest)}  ${r.startedAt}`).join('\n')}`
+      ? `releases you can roll back to:\n${candidates.map((r) => `  #${r.number}  ${r.imageTag ?? '-'}  ${shortDigest(r.imageDigest)}  ${formatTimestamp(r.startedAt)}`).join('\n')}`
       : 'the history has no other release that went live',
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { ShipperEvent } from './events.js';
 import { type Style, noStyle } from './style.js';
-import { formatClock, formatElapsed } from './time.js';
+import { formatElapsed, formatTimestamp } from './time.js';
 
 export type NoticeEvent = Extract<
   ShipperEvent,
@@ -36,7 +36,7 @@ export function isNotice(event: ShipperEvent): event is NoticeEvent {
   return NOTICE_TYPES.has(event.type);
 }
 
-export function formatNotice(event: NoticeEvent, style: Style = noStyle, utc = false): string {
+export function formatNotice(event: NoticeEvent, style: Style = noStyle): string {
   switch (event.type) {
     case 'info':
       return event.message;
@@ -52,7 +52,7 @@ export function formatNotice(event: NoticeEvent, style: Style = noStyle, utc = f
       return `No changes: stack ${event.stackName} already runs this release and configuration.`;
     case 'operation.started': {
       const token = event.token ? style.dim(` (request token ${event.token})`) : '';
-      return `Started ${event.operation} of ${event.stackName} at ${formatClock(event.startedAt, utc)}${token}.`;
+      return `Started ${event.operation} of ${event.stackName} at ${formatTimestamp(event.startedAt)}${token}.`;
     }
     case 'operation.cancelling':
       return style.pending(`Cancelling the update: ${event.reason}`);

@@ -23,8 +23,6 @@ export interface PlainReporterOptions {
   color: boolean;
   /** Clock for progress that arrives before the operation's start time is known. */
   now?: () => Date;
-  /** Print times in UTC rather than the machine's zone. */
-  utc?: boolean;
 }
 
 export class PlainReporter implements Reporter {
@@ -41,7 +39,7 @@ export class PlainReporter implements Reporter {
     private readonly opts: PlainReporterOptions,
   ) {
     this.style = opts.color ? ansiStyle : noStyle;
-    this.columns = new StackEventColumns(opts.utc ?? false);
+    this.columns = new StackEventColumns();
     this.clock = new OperationClock(opts.now ?? (() => new Date()));
   }
 
@@ -77,12 +75,12 @@ export class PlainReporter implements Reporter {
         return;
       case 'operation.started':
         this.clock.start(event.startedAt);
-        this.line(formatNotice(event, s, this.opts.utc));
+        this.line(formatNotice(event, s));
         return;
       case 'stack.busy':
         if (event.status === this.lastBusyStatus) return;
         this.lastBusyStatus = event.status;
-        this.line(formatNotice(event, s, this.opts.utc));
+        this.line(formatNotice(event, s));
         return;
       case 'deploy.live':
         this.line('');
@@ -103,7 +101,7 @@ export class PlainReporter implements Reporter {
         this.lines(formatFailureReport(event.report, s));
         return;
       default:
-        if (isNotice(event)) this.line(formatNotice(event, s, this.opts.utc));
+        if (isNotice(event)) this.line(formatNotice(event, s));
     }
   }
 

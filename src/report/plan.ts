@@ -6,6 +6,7 @@
 import type { ResourceChange, ShipperEvent } from './events.js';
 import { type Style, noStyle } from './style.js';
 import { shortDigest } from '../compose/image.js';
+import { LogicalIds } from '../compose/template.js';
 
 type PlanSummary = Extract<ShipperEvent, { type: 'plan.summary' }>;
 
@@ -30,13 +31,32 @@ export function planAction(change: ResourceChange): PlanAction {
 
 export { shortDigest };
 
+const GROUP_TYPE = 'AWS::AutoScaling::AutoScalingGroup';
+
+/**
+ * Each change with the action people should read. CloudFormation lists the Auto Scaling group
+ * as "Modify" when its launch template changes, because the replacement is the update policy's
+ * doing (AutoScalingReplacingUpdate), not a property that requires it; shipper knows better, so
+ * the group is counted and listed as replaced whenever the plan says it is, and the numbers
+ * agree with the sentence below them.
+ */
+export function plannedActions(event: PlanSummary): Array<{ change: ResourceChange; action: PlanAction }> {
+  const actions = event.changes.map((c) => ({ change: c, action: planAction(c) }));
+  if (event.create || !event.groupReplaced) return actions;
+  const groups = actions.filter((a) => a.change.resourceType === GROUP_TYPE);
+  const group = groups.find((a) => a.change.logicalId === LogicalIds.autoScalingGroup) ?? (groups.length === 1 ? groups[0] : undefined);
+  if (group) group.action = 'replace';
+  else actions.push({ change: { logicalId: LogicalIds.autoScalingGroup, resourceType: GROUP_TYPE, action: 'Modify', replacement: 'True' }, action: 'replace' });
+  return actions;
+}
+
 /** The size the new group is created at, as core decided it (one signal per instance). */
 export function startingCapacity(capacity: PlanSummary['capacity']): number {
   return capacity.signals;
 }
 
 export function formatPlan(event: PlanSummary, style: Style = noStyle): string[] {
-  const actions = event.changes.map((c) => ({ change: c, action: planAction(c) }));
+  const actions = plannedActions(event);
   const count = (...which: PlanAction[]) => actions.filter((a) => which.includes(a.action)).length;
   const lines: string[] = [];
 

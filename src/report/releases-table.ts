@@ -3,7 +3,7 @@ import { shortDigest } from '../compose/image.js';
 import type { Release } from '../releases/record.js';
 import type { Style } from './style.js';
 import { alignColumns } from './table.js';
-import { formatElapsed, formatRelative } from './time.js';
+import { formatElapsed, formatWhen } from './time.js';
 
 export function formatReleasesTable(releases: Release[], live: Release | undefined, now: Date, style: Style): string[] {
   if (releases.length === 0) return ['No releases recorded yet. The first `shipper deploy` starts the history.'];
@@ -19,7 +19,7 @@ export function formatReleasesTable(releases: Release[], live: Release | undefin
       shortDigest(r.imageDigest),
       r.commit ? r.commit.slice(0, 8) : '-',
       r.buildUrl ? `${r.by} ${r.buildUrl}` : r.by,
-      `${formatRelative(started, now)} (${r.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')})`,
+      formatWhen(started, now),
       took,
       outcomeText(r, isLive, style),
     ];

@@ -18,14 +18,12 @@ const MIN_ID_WIDTH = 16;
 export class StackEventColumns {
   private idWidth = MIN_ID_WIDTH;
 
-  constructor(private readonly utc: boolean) {}
-
   /** Make room for these logical ids (call with the plan's resources and the stack name). */
   widenFor(ids: Iterable<string>): void {
     for (const id of ids) this.idWidth = Math.max(this.idWidth, id.length);
   }
 
-  /** `HH:MM:SS  +ELAPSED  LogicalId  STATUS  reason`, trailing spaces trimmed. */
+  /** `HH:MM:SSZ  +ELAPSED  LogicalId  STATUS  reason`, trailing spaces trimmed. */
   format(event: StackEvent, style: Style): string {
     this.widenFor([event.logicalId]);
     const id = event.logicalId.padEnd(this.idWidth);
@@ -41,7 +39,7 @@ export class StackEventColumns {
   }
 
   private row(at: Date, elapsedSeconds: number | undefined, id: string, status: string, reason: string, style: Style): string {
-    const clock = style.dim(formatClock(at, this.utc));
+    const clock = style.dim(formatClock(at));
     const elapsed = style.dim((elapsedSeconds === undefined ? '' : `+${formatElapsed(elapsedSeconds)}`).padStart(ELAPSED_WIDTH));
     return [clock, elapsed, id, status, reason].join('  ').trimEnd();
   }

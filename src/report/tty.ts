@@ -38,7 +38,6 @@ export interface TtyReporterOptions {
    */
   spinner?: boolean;
   now?: () => Date;
-  utc?: boolean;
 }
 
 type GroupProgress = Extract<ShipperEvent, { type: 'group.progress' }>;
@@ -53,7 +52,6 @@ export class TtyReporter implements Reporter {
   private readonly spinner: Ora;
   private readonly spinnerEnabled: boolean;
   private readonly columns: StackEventColumns;
-  private readonly utc: boolean;
   private readonly now: () => Date;
   private readonly clock: OperationClock;
   /** The latest elapsed time an event reported, and when (by our clock) we heard it. */
@@ -73,8 +71,7 @@ export class TtyReporter implements Reporter {
     this.style = chalkStyle(opts.color);
     this.now = opts.now ?? (() => new Date());
     this.clock = new OperationClock(this.now);
-    this.utc = opts.utc ?? false;
-    this.columns = new StackEventColumns(this.utc);
+    this.columns = new StackEventColumns();
     this.spinnerEnabled = (opts.spinner ?? true) && canAnimate(out);
     this.spinner = ora({
       stream: out as unknown as NodeJS.WritableStream,
@@ -113,7 +110,7 @@ export class TtyReporter implements Reporter {
         return;
       case 'operation.started':
         this.clock.start(event.startedAt);
-        this.print(formatNotice(event, s, this.utc));
+        this.print(formatNotice(event, s));
         return;
       case 'plan.summary':
         this.columns.widenFor([event.stackName, ...event.changes.map((c) => c.logicalId)]);
@@ -143,7 +140,7 @@ export class TtyReporter implements Reporter {
       case 'stack.busy':
         if (event.status === this.lastBusyStatus) return;
         this.lastBusyStatus = event.status;
-        this.print(formatNotice(event, s, this.utc));
+        this.print(formatNotice(event, s));
         return;
       case 'deploy.live':
         this.settle(s.ok('✔'), s.ok(s.bold(liveHeadline(event))));
@@ -160,7 +157,7 @@ export class TtyReporter implements Reporter {
         this.print('', ...formatFailureReport(event.report, s));
         return;
       default:
-        if (isNotice(event)) this.print(formatNotice(event, s, this.utc));
+        if (isNotice(event)) this.print(formatNotice(event, s));
     }
   }
 

@@ -11,7 +11,7 @@ import type { CliRun } from '../helpers/cli.js';
 import { STACK, world, type World } from '../deploy/harness.js';
 
 const TERMINAL_ENV = { PATH: process.env.PATH, USER: 'alice', TERM: 'xterm-256color' };
-const INSTANCE_ROW = /^\s+i-[0-9a-f]{17}\s+InService\s+Healthy\s+v2\s+eu-west-1[ab]$/;
+const INSTANCE_ROW = /^\s+i-[0-9a-f]{17}\s+InService\s+Healthy\s+launch template v2\s+eu-west-1[ab]$/;
 
 const status = (w: World, ...flags: string[]) => w.run(['status', '--env', 'test', ...flags]);
 const statusJson = async (w: World) => JSON.parse((await status(w, '--json')).stdout) as StatusView & { lastUpdated: string };
@@ -32,9 +32,9 @@ describe('shipper status of a live service', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).not.toMatch(/\u001b/);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^hello-test {2}UPDATE_COMPLETE \(updated .* ago\)$/);
-    expect(lines[1]).toMatch(/^Live release: #1 v2 2{12}, deployed .* ago by alice/);
-    expect(lines[2]).toMatch(/^Group: hello-test-AutoScalingGroup-\w+ {2}desired 2 \(min 1, max 4\), launch template version 2$/);
+    expect(lines[0]).toMatch(/^hello-test {2}UPDATE_COMPLETE \(updated .* ago, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)$/);
+    expect(lines[1]).toMatch(/^Live release: #1 v2 2{12}, deployed .* ago \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\) by alice/);
+    expect(lines[2]).toMatch(/^Group: hello-test-AutoScalingGroup-\w+ {2}desired 2 \(min 1, max 4\), launch template v2$/);
     expect(lines.slice(3)).toHaveLength(2);
     for (const row of lines.slice(3)) expect(row).toMatch(INSTANCE_ROW);
     expect(run.stdout).not.toMatch(/in progress|Cleanup left/);

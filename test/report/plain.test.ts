@@ -6,13 +6,13 @@ import { CapturingStream, failedDeploy, successfulDeploy } from './scenarios.js'
 
 function render(events: ShipperEvent[], opts: { buildkite?: boolean; color?: boolean } = {}): CapturingStream {
   const out = new CapturingStream();
-  const reporter = new PlainReporter(out, { buildkite: opts.buildkite ?? false, color: opts.color ?? false, utc: true });
+  const reporter = new PlainReporter(out, { buildkite: opts.buildkite ?? false, color: opts.color ?? false });
   for (const e of events) reporter.emit(e);
   reporter.close();
   return out;
 }
 
-const STACK_LINE = /^\d\d:\d\d:\d\d  +\+\S+  /;
+const STACK_LINE = /^\d\d:\d\d:\d\dZ  +\+\S+  /;
 
 describe('PlainReporter', () => {
   it('writes no escape sequences at all without colour', () => {
@@ -24,8 +24,8 @@ describe('PlainReporter', () => {
     const events = successfulDeploy().filter((e) => e.type === 'stack.event');
     const lines = render(successfulDeploy()).lines.filter((l) => STACK_LINE.test(l) && !l.includes('new group'));
     expect(lines).toHaveLength(events.length);
-    expect(lines[0]).toBe(`06:25:38      +0s  charge-central-test      ${'UPDATE_IN_PROGRESS'.padEnd(STATUS_WIDTH)}  User Initiated`);
-    expect(lines.at(-1)).toBe('06:29:34   +3m56s  charge-central-test      UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+    expect(lines[0]).toBe(`06:25:38Z      +0s  charge-central-test      ${'UPDATE_IN_PROGRESS'.padEnd(STATUS_WIDTH)}  User Initiated`);
+    expect(lines.at(-1)).toBe('06:29:34Z   +3m56s  charge-central-test      UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
   });
 
   it('aligns the status and reason columns across stack events', () => {
@@ -87,12 +87,12 @@ describe('PlainReporter', () => {
       'signals 1/1; instances 1 InService',
     ]);
     // Placed on the operation's timeline, like the stack events around it.
-    expect(lines[2]).toMatch(/^06:29:18   \+3m40s  new group/);
+    expect(lines[2]).toMatch(/^06:29:18Z   \+3m40s  new group/);
   });
 
   it('shows failed scaling activities in the timeline and the failure summary at the end', () => {
     const text = render(failedDeploy()).text;
-    expect(text).toMatch(/06:27:10   \+1m32s  new group +scaling activity failed: Instance i-0aaa1111bbbb2222c failed the app health check/);
+    expect(text).toMatch(/06:27:10Z   \+1m32s  new group +scaling activity failed: Instance i-0aaa1111bbbb2222c failed the app health check/);
     expect(text).toContain('Root cause');
     expect(text).toContain('Next steps');
   });

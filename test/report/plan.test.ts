@@ -67,6 +67,33 @@ describe('formatPlan', () => {
     expect(text).not.toContain('Capacity:');
   });
 
+  it('counts the replaced group as replaced, as CloudFormation lists it as a plain "Modify"', () => {
+    // What CloudFormation says for a new image: the launch template and the group are modified.
+    const changes: PlanSummary['changes'] = [
+      { logicalId: 'LaunchTemplate', resourceType: 'AWS::EC2::LaunchTemplate', action: 'Modify', replacement: 'False' },
+      { logicalId: 'AutoScalingGroup', resourceType: 'AWS::AutoScaling::AutoScalingGroup', action: 'Modify', replacement: 'False' },
+      { logicalId: 'ScheduledActionScaleIn', resourceType: 'AWS::AutoScaling::ScheduledAction', action: 'Modify', replacement: 'False' },
+    ];
+    const lines = formatPlan(plan({ changes }));
+    expect(lines[0]).toBe('Update stack hello-test: 0 added, 2 modified, 1 replaced, 0 removed');
+    expect(lines).toContain('  replace  AutoScalingGroup        AWS::AutoScaling::AutoScalingGroup');
+    expect(lines.join('\n')).toContain('The Auto Scaling group is REPLACED');
+  });
+
+  it('lists the group as replaced even when the change set does not name it', () => {
+    const changes: PlanSummary['changes'] = [{ logicalId: 'LaunchTemplate', resourceType: 'AWS::EC2::LaunchTemplate', action: 'Modify', replacement: 'False' }];
+    const lines = formatPlan(plan({ changes }));
+    expect(lines[0]).toBe('Update stack hello-test: 0 added, 1 modified, 1 replaced, 0 removed');
+    expect(lines[2]).toMatch(/^ {2}replace {2}AutoScalingGroup +AWS::AutoScaling::AutoScalingGroup$/);
+  });
+
+  it('leaves the group as CloudFormation says when it is not replaced, or the stack is created', () => {
+    const changes: PlanSummary['changes'] = [{ logicalId: 'AutoScalingGroup', resourceType: 'AWS::AutoScaling::AutoScalingGroup', action: 'Modify', replacement: 'False' }];
+    expect(formatPlan(plan({ changes, groupReplaced: false }))[0]).toBe('Update stack hello-test: 0 added, 1 modified, 0 replaced, 0 removed');
+    const created: PlanSummary['changes'] = [{ logicalId: 'AutoScalingGroup', resourceType: 'AWS::AutoScaling::AutoScalingGroup', action: 'Add', replacement: undefined }];
+    expect(formatPlan(plan({ changes: created, create: true }))[0]).toBe('Create stack hello-test: 1 added, 0 modified, 0 replaced, 0 removed');
+  });
+
   it('warns when the image changes but the group would not be replaced', () => {
     const text = formatPlan(plan({ groupReplaced: false })).join('\n');
     expect(text).toContain('The Auto Scaling group is not replaced');

@@ -66,12 +66,12 @@ describe('shipper status view', () => {
 
   it('shows the operation in progress and how to attach, the live release, the instances and leftovers', () => {
     const text = formatStatus(view, now, noStyle).join('\n');
-    expect(text).toMatch(/^hello-test {2}UPDATE_IN_PROGRESS \(updated 2 minutes ago\)/);
+    expect(text).toMatch(/^hello-test {2}UPDATE_IN_PROGRESS \(updated 2 minutes ago, 2026-11-23 11:58:00 UTC\)/);
     expect(text).toMatch(/Follow it with: shipper watch --env test/);
-    expect(text).toMatch(/Live release: #2 v2 bbbbbbbbbbbb, deployed 3 hours ago by buildkite \(bob\)/);
-    expect(text).toMatch(/desired 2 \(min 1, max 4\), launch template version 7/);
-    expect(text).toMatch(/i-0aaa\s+InService\s+Healthy\s+v7\s+eu-west-1a\s+target healthy/);
-    expect(text).toMatch(/i-0bbb\s+Pending\s+Healthy\s+v7\s+eu-west-1b\s+target initial/);
+    expect(text).toMatch(/Live release: #2 v2 bbbbbbbbbbbb, deployed 3 hours ago \(2026-11-23 09:00:00 UTC\) by buildkite \(bob\)/);
+    expect(text).toMatch(/desired 2 \(min 1, max 4\), launch template v7/);
+    expect(text).toMatch(/i-0aaa\s+InService\s+Healthy\s+launch template v7\s+eu-west-1a\s+target healthy/);
+    expect(text).toMatch(/i-0bbb\s+Pending\s+Healthy\s+launch template v7\s+eu-west-1b\s+target initial/);
     expect(text).toMatch(/Cleanup left 1 resource\(s\) behind[\s\S]*hello-test-AutoScalingGroup-OLD/);
     expect(text).toMatch(/warning: .*version 4 is not a shipper release record/);
     expect(text).not.toMatch(/\u001b/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatClock, formatElapsed, formatRelative } from '../../src/report/time.js';
+import { formatClock, formatElapsed, formatRelative, formatTimestamp, formatWhen } from '../../src/report/time.js';
 
 describe('formatElapsed', () => {
   it.each([
@@ -36,13 +36,19 @@ describe('formatRelative', () => {
   });
 });
 
-describe('formatClock', () => {
-  it('prints zero-padded HH:MM:SS in UTC when asked', () => {
-    expect(formatClock(new Date('2017-06-14T06:05:09Z'), true)).toBe('06:05:09');
+describe('one rule for absolute times: UTC, with the zone written out', () => {
+  it('the clock column is HH:MM:SS in UTC with a Z', () => {
+    expect(formatClock(new Date('2017-06-14T06:05:09Z'))).toBe('06:05:09Z');
   });
 
-  it('prints local time otherwise', () => {
-    const at = new Date(2017, 5, 14, 23, 1, 2);
-    expect(formatClock(at, false)).toBe('23:01:02');
+  it('timestamps in sentences and tables name UTC, from Dates or the ISO strings the history stores', () => {
+    expect(formatTimestamp(new Date('2026-11-23T09:04:05.678Z'))).toBe('2026-11-23 09:04:05 UTC');
+    expect(formatTimestamp('2026-11-23T09:04:05.678Z')).toBe('2026-11-23 09:04:05 UTC');
+    // A record written with an offset is still shown in UTC.
+    expect(formatTimestamp('2026-11-23T10:34:05+01:30')).toBe('2026-11-23 09:04:05 UTC');
+  });
+
+  it('relative and exact together', () => {
+    expect(formatWhen('2026-11-23T09:00:00.000Z', new Date('2026-11-23T12:00:00Z'))).toBe('3 hours ago (2026-11-23 09:00:00 UTC)');
   });
 });

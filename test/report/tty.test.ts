@@ -6,7 +6,7 @@ import { CapturingStream, TerminalStream, at, failedDeploy, successfulDeploy } f
 
 function render(events: ShipperEvent[], color: boolean): CapturingStream {
   const out = new CapturingStream({ isTTY: true });
-  const reporter = new TtyReporter(out, { color, spinner: false, utc: true });
+  const reporter = new TtyReporter(out, { color, spinner: false });
   for (const e of events) reporter.emit(e);
   reporter.close();
   return out;
@@ -66,7 +66,7 @@ describe('TtyReporter with the spinner on a terminal', () => {
   it('prints events above the live line and redraws it with phase, elapsed, signals and instances', () => {
     const out = new TerminalStream();
     let now = at('06:25:38');
-    const reporter = new TtyReporter(out, { color: false, spinner: true, utc: true, now: () => now });
+    const reporter = new TtyReporter(out, { color: false, spinner: true, now: () => now });
     try {
       reporter.emit({ type: 'operation.started', stackName: 's', operation: 'UPDATE', startedAt: at('06:25:38') });
       reporter.emit({ type: 'phase', phase: 'rollout', title: 'Rolling out the new group' });
