@@ -35,7 +35,7 @@ export function releaseJournal(
         reporter.emit({ type: 'warning', message: `could not record this release in the history: ${(err as Error).message}` });
         return;
       }
-      reporter.emit({ type: 'info', message: `release #${number}${rollbackOf !== undefined ? ` (rollback to #${rollbackOf})` : ''}` });
+      reporter.emit({ type: 'release.recorded', number, ...(rollbackOf !== undefined ? { rollbackOf } : {}) });
     },
     async finished({ status, endedAt, rootCause }) {
       if (number === undefined) return;

@@ -78,7 +78,9 @@ export type ShipperEvent =
     }
   | { type: 'cleanup.complete'; elapsedSeconds: number; leftovers: Array<{ logicalId: string; physicalId?: string; reason?: string }> }
   | { type: 'deploy.failed'; report: FailureReport }
-  | { type: 'watch.idle'; stackName: string; status: string };
+  | { type: 'watch.idle'; stackName: string; status: string }
+  /** The attempt is in the release history under this number (a rollback also names the release it goes back to). */
+  | { type: 'release.recorded'; number: number; rollbackOf?: number };
 
 /** Everything the user needs, on one screen, when a deploy did not go live. */
 export interface FailureReport {

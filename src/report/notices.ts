@@ -17,7 +17,8 @@ export type NoticeEvent = Extract<
       | 'plan.no-changes'
       | 'operation.started'
       | 'operation.cancelling'
-      | 'watch.idle';
+      | 'watch.idle'
+      | 'release.recorded';
   }
 >;
 
@@ -30,6 +31,7 @@ const NOTICE_TYPES = new Set<string>([
   'operation.started',
   'operation.cancelling',
   'watch.idle',
+  'release.recorded',
 ]);
 
 export function isNotice(event: ShipperEvent): event is NoticeEvent {
@@ -58,5 +60,7 @@ export function formatNotice(event: NoticeEvent, style: Style = noStyle): string
       return style.pending(`Cancelling the update: ${event.reason}`);
     case 'watch.idle':
       return `Stack ${event.stackName} is ${event.status}; nothing is in progress.`;
+    case 'release.recorded':
+      return `release #${event.number}${event.rollbackOf !== undefined ? ` (rollback to #${event.rollbackOf})` : ''}`;
   }
 }

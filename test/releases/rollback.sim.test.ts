@@ -29,6 +29,15 @@ describe('shipper rollback after v1, v2 and a failed v3 (v2 live)', () => {
     expect(table.stdout).toMatch(/▶\s+4\s+v1\s.*LIVE \(rollback to #1\)/);
   });
 
+  it('--json gives the new release number as a field of a release.recorded event, not as text', async () => {
+    const w = await threeReleases();
+    const run = await rollback(w, '--json');
+    expect(run.code).toBe(ExitCode.ok);
+    const events = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; message?: string });
+    expect(events.filter((e) => e.type === 'release.recorded')).toEqual([{ type: 'release.recorded', number: 4, rollbackOf: 1 }]);
+    expect(events.filter((e) => e.type === 'info' && /release #4/.test(e.message ?? ''))).toEqual([]);
+  });
+
   it('--to TAG goes to the newest release of that tag that went live', async () => {
     const w = await threeReleases();
     expect((await rollback(w)).code).toBe(ExitCode.ok);
