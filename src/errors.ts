@@ -97,3 +97,8 @@ export class DetachedError extends ShipperError {
 export class AwsCallError extends ShipperError {
   readonly exitCode = ExitCode.aws;
 }
+
+/** Ctrl-C or SIGTERM before the update started: nothing was changed. */
+export class InterruptedError extends ShipperError {
+  readonly exitCode = ExitCode.detached;
+}

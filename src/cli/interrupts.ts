@@ -4,6 +4,8 @@
  * follows the rollback; a second one leaves at once and CloudFormation finishes alone.
  */
 import type { Reporter, ShipperEvent } from '../report/events.js';
+import { InterruptedError } from '../errors.js';
+import { reportError, type OutputMode } from './errors-to-exit.js';
 import type { CliIo } from './io.js';
 
 export interface Interrupts {
@@ -14,14 +16,14 @@ export interface Interrupts {
   dispose(): void;
 }
 
-export function installInterrupts(io: CliIo, exitNow: (code: number) => void): Interrupts {
+export function installInterrupts(io: CliIo, exitNow: (code: number) => void, mode: OutputMode = {}): Interrupts {
   const interrupt = new AbortController();
   const detach = new AbortController();
   let operationRunning = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (!operationRunning) {
-      io.stderr.write(`\n${signal}: stopped before any change was made\n`);
-      exitNow(130);
+      io.stderr.write('\n');
+      exitNow(reportError(new InterruptedError(`${signal}: stopped before any change was made`), io, mode));
       return;
     }
     if (!interrupt.signal.aborted) interrupt.abort();

@@ -7,7 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import { SHIPPER_VERSION } from '../version.js';
-import { reportError } from './errors-to-exit.js';
+import { reportError, reportFailure } from './errors-to-exit.js';
 import type { CliIo } from './io.js';
 import type { CliDependencies } from './session.js';
 
@@ -137,10 +137,24 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     await program.parseAsync(argv, { from: 'user' });
     return result;
   } catch (err) {
+    const mode = { json: wantsJson(argv) };
     if (err instanceof CommanderError) {
-      // Help and version are "errors" in commander's override mode; everything else is bad flags.
-      return err.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+      // Help and version are "errors" in commander's override mode; everything else is bad flags,
+      // which commander has already explained on stderr.
+      if (err.exitCode === 0) return ExitCode.ok;
+      const [message = '', ...rest] = (err.code === 'commander.help' ? 'no command given' : err.message.replace(/^error: /, '')).split('\n');
+      const hint = rest.join(' ').replace(/^\((.*)\)$/, '$1') || 'see shipper --help';
+      return reportFailure({ exitCode: ExitCode.badInput, message, hint, text: [] }, io, mode);
     }
-    return reportError(err, io);
+    return reportError(err, io, mode);
   }
+}
+
+/**
+ * Whether the run asked for JSON, read from the arguments themselves: a failure can come before
+ * commander has parsed anything (an unknown flag) or before a reporter exists (a bad descriptor).
+ */
+export function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
 }

@@ -43,7 +43,7 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
   const clients = await makeClients(region, options.profile ?? io.env.AWS_PROFILE);
   const choice = { json: Boolean(options.json), stream: io.stdout, isTTY: Boolean(io.stdout.isTTY), env: io.env };
   const baseReporter = await createReporter(choice);
-  const interrupts = installInterrupts(io, deps.exitNow ?? ((code) => process.exit(code)));
+  const interrupts = installInterrupts(io, deps.exitNow ?? ((code) => process.exit(code)), { json: options.json });
   const reporter = interrupts.watch(baseReporter);
   const interactive = isInteractive(choice) && io.stdinIsTTY && !options.json;
   const ctx: DeployContext = {
