@@ -1,4 +1,6 @@
 /** The process's streams and environment, injected so the CLI runs in-process in tests. */
+import { dropWritesWhenClosed } from './closed-pipe.js';
+
 export interface TextOut {
   write(text: string): unknown;
   isTTY?: boolean;
@@ -13,6 +15,8 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  dropWritesWhenClosed(process.stdout);
+  dropWritesWhenClosed(process.stderr);
   return {
     stdout: process.stdout,
     stderr: process.stderr,
