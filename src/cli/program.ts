@@ -21,7 +21,10 @@ Exit codes:
   6  aborted at a confirmation prompt
   7  an AWS call failed (credentials, network, permissions)
   130 interrupted: before the update started nothing changed; after it, CloudFormation
-      finishes the operation by itself (follow it with shipper watch)`;
+      finishes the operation by itself (follow it with shipper watch)
+  1  a bug in shipper (SHIPPER_DEBUG=1 shows the stack trace)
+With --json, a failure also ends stdout with one {"type":"error","exitCode":N,...} event.
+Times are shown in UTC.`;
 
 export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = {}): Promise<ExitCodeValue> {
   let result: ExitCodeValue = ExitCode.ok;
@@ -65,7 +68,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       .addOption(envOption())
       .addOption(fileOption())
       .option('--profile <profile>', 'AWS profile (default: the standard credential chain)')
-      .option('--json', 'print one JSON event per line (NDJSON) instead of text');
+      .option('--json', 'print one JSON event per line (NDJSON) instead of text; a failure ends with an error event');
 
   awsOptions(
     program
