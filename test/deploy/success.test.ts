@@ -30,7 +30,7 @@ describe('a replacing update that goes live', () => {
     const w = world({ live: true });
     w.cloud.setEventPageSize(3);
     const run = await w.run(['deploy', '--env', 'test', '--image-tag', 'v2']);
-    const eventLines = run.stdout.split('\n').filter((l) => /^\d\d:\d\d:\d\d +\+\S+ +\S+ +[A-Z_]+(\s|$)/.test(l));
+    const eventLines = run.stdout.split('\n').filter((l) => /^\d\d:\d\d:\d\dZ +\+\S+ +\S+ +[A-Z_]+(\s|$)/.test(l));
     // The seeded create's events (CREATE_*) are history, not this deploy.
     expect(eventLines.some((l) => /CREATE_COMPLETE|CREATE_IN_PROGRESS/.test(l))).toBe(false);
     expect(eventLines[0]).toMatch(/hello-test +UPDATE_IN_PROGRESS +User Initiated/);

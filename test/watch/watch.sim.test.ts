@@ -47,7 +47,7 @@ function handled(err: unknown): { code: number; stderr: string } {
 const eventLines = (stdout: string) =>
   stdout
     .split('\n')
-    .filter((line) => /^\d\d:\d\d:\d\d\s+\+/.test(line))
+    .filter((line) => /^\d\d:\d\d:\d\dZ\s+\+/.test(line))
     .map((line) => line.replace(/\s+/g, ' ').trim());
 
 const stackStatus = async (w: World) => (await w.cloud.clients().cloudFormation.describeStacks({ StackName: STACK })).Stacks![0]!;
@@ -148,7 +148,7 @@ describe('cancelling an update', () => {
     const releases = await w.run(['releases', '--env', 'test']);
     expect(releases.stdout).toMatch(/1\s+v2\s.*cancelled: the new group was not live within the --timeout$/m);
 
-    const cancelledAt = run.stdout.match(/^(\d\d:\d\d:\d\d)\s+\+(\d+)m(\d\d)s\s+AutoScalingGroup\s+UPDATE_FAILED\s+Resource update cancelled$/m);
+    const cancelledAt = run.stdout.match(/^(\d\d:\d\d:\d\d)Z\s+\+(\d+)m(\d\d)s\s+AutoScalingGroup\s+UPDATE_FAILED\s+Resource update cancelled$/m);
     expect(cancelledAt).not.toBeNull();
     // Cancelled soon after the two minutes ran out, not when the signals' own 15-minute timeout would have.
     expect(Number(cancelledAt![2]) * 60 + Number(cancelledAt![3])).toBeGreaterThanOrEqual(120);
