@@ -15,6 +15,8 @@
 #       parallel arrays in start order; a spec is base64 of gzipped NUL-terminated key/value pairs:
 #       arg <docker run option>  cmd <command word>  env NAME=value
 #       secret NAME=ssm:<parameter> | NAME=secretsmanager:<arn>  file <host path>\n<content>
+#   REGISTRY_LOGINS   private registries to log in to: HOST=ssm:<parameter> | HOST=secretsmanager:<arn>,
+#                     the secret holding username:password
 # Test hooks: SHIPPER_ROOT prefixes every path this script writes, SHIPPER_IMDS_URL replaces
 # the instance metadata endpoint, SHIPPER_SLEEP replaces `sleep`.
 #
@@ -115,6 +117,22 @@ ecr_login() {
     seen[$registry]=1
     log "logging in to $registry"
     retry ecr_login_once "${BASH_REMATCH[1]}" "$registry" || fail "cannot log in to $registry"
+  done
+}
+
+registry_login_once() { # registry_login_once HOST SECRET: the password goes through a pipe, not argv
+  local credentials
+  credentials=$(read_secret "$2") || return 1
+  [[ $credentials == ?*:* ]] || { log "the secret for $1 does not hold username:password"; return 1; }
+  printf '%s' "${credentials#*:}" | docker login --username "${credentials%%:*}" --password-stdin "$1"
+}
+
+registry_logins() {
+  local entry host
+  for entry in "${REGISTRY_LOGINS[@]}"; do
+    host=${entry%%=*}
+    log "logging in to $host"
+    retry registry_login_once "$host" "${entry#*=}" || fail "cannot log in to $host"
   done
 }
 
@@ -258,6 +276,7 @@ ensure_tools
 
 STEP=ecr-login
 ecr_login
+registry_logins
 
 STEP=pull
 pull_images

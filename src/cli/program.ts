@@ -48,9 +48,11 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .option('--image-digest <sha256:...>', 'image digest to pin in the launch template')
     .option('-o, --output <file>', 'write the template to a file instead of stdout')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('--resolve-images', "pin sidecar images by asking their registries (and ECR) for the tags' digests; without it render is offline and lists the unresolved tags")
+    .option('--profile <profile>', 'AWS profile for --resolve-images (ECR images, registry credentials)')
     .action(async (opts) => {
       const { renderCommand } = await import('./commands/render.js');
-      result = renderCommand(opts, io);
+      result = await renderCommand(opts, io, deps);
     });
 
   program

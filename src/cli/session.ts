@@ -26,6 +26,8 @@ export interface CliDependencies {
   clock?: Clock;
   confirm?: (question: string) => Promise<boolean>;
   exitNow?: (code: number) => void;
+  /** How sidecar images are looked up in their registries (default: Node's fetch). */
+  registryFetch?: typeof globalThis.fetch;
 }
 
 export interface Session {
@@ -60,6 +62,7 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
         : undefined),
     interrupt: interrupts.interrupt,
     detach: interrupts.detach,
+    ...(deps.registryFetch ? { registry: { fetch: deps.registryFetch } } : {}),
   };
   return {
     target,

@@ -8,6 +8,11 @@ export interface ReleaseFacts {
   imageDigest?: string;
   /** The live group's desired capacity when it is above the descriptor's (carried over). */
   desiredCapacity?: number;
+  /**
+   * Each sidecar's image as preflight resolved it, `NAME@sha256:…`, keyed by container name.
+   * Without it (offline `render`), sidecars keep the references the descriptor names.
+   */
+  sidecarImages?: Record<string, string>;
 }
 
 export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;

@@ -13,12 +13,13 @@ import { dnsResources, loadBalancerResources, securityGroupResource, targetGroup
 import { stackOutputs } from './outputs.js';
 import type { ReleaseFacts } from './release-facts.js';
 import { composeSidecars } from './sidecars/index.js';
+import { pinSidecarImages, registryLogins } from './sidecars/pinned-images.js';
 import { LogicalIds, ParameterNames, type CfnTemplate } from './template.js';
 import { userDataProperty } from './user-data.js';
 
 export function composeStack(target: ServiceEnvironment, facts: ReleaseFacts = {}): CfnTemplate {
   const { service, env, stackName } = target;
-  const sidecars = composeSidecars({ service, env, stackName, region: service.region, accountId: service.account });
+  const sidecars = pinSidecarImages(composeSidecars({ service, env, stackName, region: service.region, accountId: service.account }), facts.sidecarImages);
   const proxyPort = service.sidecars['reverse-proxy'].enabled ? service.sidecars['reverse-proxy'].listenPort : service.port;
   const image = appImageLocation(service);
   const tgArn = targetGroupArn(service);
@@ -49,13 +50,16 @@ export function composeStack(target: ServiceEnvironment, facts: ReleaseFacts = {
       gracePeriodSeconds: service.healthCheck.gracePeriodSeconds,
     },
     ...(tgArn ? { targetGroupArn: tgArn as never } : {}),
+    registryLogins: registryLogins(service),
+    allowUnresolvedImages: facts.sidecarImages === undefined,
   });
 
   const repositoryArns = [
     `arn:aws:ecr:${image.registryRegion}:${image.registryAccount}:repository/${image.repositoryName}`,
     ...sidecars.flatMap((s) => ecrRepositoryArn(s.container.image) ?? []),
   ];
-  const secrets = Object.values(service.secrets);
+  // The instance reads each private registry's credentials to log in before it pulls.
+  const secrets = [...Object.values(service.secrets), ...registryLogins(service).map((l) => l.secret)];
 
   const amiParameter = service.instance.ami.startsWith('resolve:ssm:')
     ? { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: service.instance.ami.slice('resolve:ssm:'.length) }

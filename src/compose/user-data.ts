@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { BadInputError } from '../errors.js';
 import type { SecretRef } from '../descriptor/schema.js';
-import { APP_CONTAINER_NAME, encodeContainerSpec, startOrder, type BootContainerSpec } from './boot-containers.js';
+import { APP_CONTAINER_NAME, encodeContainerSpec, secretLocator, startOrder, type BootContainerSpec } from './boot-containers.js';
 import type { ContainerSpec } from './containers.js';
 import { shellQuote } from './shell-quote.js';
 import { REVERSE_PROXY_NAME } from './sidecars/reverse-proxy.js';
@@ -34,10 +34,19 @@ export interface BootPlan {
   health: { path: string; proxyPort: number; intervalSeconds: number; healthyThreshold: number; gracePeriodSeconds: number };
   /** Set when the service is behind a target group: a literal ARN or e.g. `{ Ref: 'TargetGroup' }`. */
   targetGroupArn?: CfnValue;
+  /** Private registries the instance logs in to before pulling: the secret holds `username:password`. */
+  registryLogins?: Array<{ host: string; secret: SecretRef }>;
+  /**
+   * Offline rendering only: sidecar images that preflight has not resolved yet keep their tag.
+   * A deploy never sets it, and the boot script refuses to pull an image without a digest.
+   */
+  allowUnresolvedImages?: boolean;
 }
 
 const BOOT_SCRIPT_URL = new URL('../../templates/boot.sh', import.meta.url);
 const IMAGE_BY_DIGEST = /^[^\s'@]+@sha256:[a-f0-9]{64}$/;
+const IMAGE_BY_TAG = /^[^\s'@]+:[\w][\w.-]{0,127}(@sha256:[a-f0-9]{64})?$/;
+const REGISTRY_HOST = /^[A-Za-z0-9.[\]:-]+$/;
 const REPOSITORY = /^[^\s'@]+$/;
 const USER_DATA_LIMIT_BYTES = 16 * 1024;
 /** A digest is 71 characters and a target group ARN at most about 130: leave room for both. */
@@ -57,8 +66,9 @@ export function renderUserData(plan: BootPlan): CfnValue[] {
   parts.literal(`CONTAINER_NAMES=(${containers.map((c) => shellQuote(c.name)).join(' ')})\nCONTAINER_IMAGES=(`);
   containers.forEach((c, i) => {
     if (i > 0) parts.literal(' ');
-    parts.quoted(c.name === APP_CONTAINER_NAME ? appImage(plan) : [sidecarImage(c)]);
+    parts.quoted(c.name === APP_CONTAINER_NAME ? appImage(plan) : [sidecarImage(c, plan.allowUnresolvedImages)]);
   });
+  parts.literal(`)\nREGISTRY_LOGINS=(${registryLogins(plan).map(shellQuote).join(' ')}`);
   parts.literal(`)\nCONTAINER_SPECS=(${containers.map((c) => shellQuote(encodeContainerSpec(c))).join(' ')})\n`);
   parts.literal(bootScriptBody());
   assertFitsUserDataLimit(parts.parts);
@@ -138,11 +148,26 @@ function appImage(plan: BootPlan): CfnValue[] {
   return [`${plan.app.repository}@`, plan.app.digest];
 }
 
-function sidecarImage(spec: ContainerSpec): string {
-  if (!IMAGE_BY_DIGEST.test(spec.image)) {
+function sidecarImage(spec: ContainerSpec, allowUnresolved = false): string {
+  if (!IMAGE_BY_DIGEST.test(spec.image) && !(allowUnresolved && IMAGE_BY_TAG.test(spec.image))) {
     throw new BadInputError({ path: `container ${spec.name}`, message: `image ${spec.image} must be pinned by digest (REPOSITORY@sha256:…)` });
   }
   return spec.image;
+}
+
+/** `host=ssm:<name>` or `host=secretsmanager:<arn>`, one per registry. */
+function registryLogins(plan: BootPlan): string[] {
+  const bySecret = new Map<string, string>();
+  for (const { host, secret } of plan.registryLogins ?? []) {
+    if (!REGISTRY_HOST.test(host)) throw new BadInputError({ path: 'registryCredentials', message: `${JSON.stringify(host)} is not a registry host` });
+    const locator = secretLocator(secret);
+    const earlier = bySecret.get(host);
+    if (earlier !== undefined && earlier !== locator) {
+      throw new BadInputError({ path: 'registryCredentials', message: `images from ${host} name two different registryCredentials; an instance logs in to a registry once`, hint: 'use one secret for every image of that registry' });
+    }
+    bySecret.set(host, locator);
+  }
+  return [...bySecret].map(([host, locator]) => `${host}=${locator}`);
 }
 
 function assertUniqueNames(containers: Array<{ name: string }>): void {

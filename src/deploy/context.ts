@@ -2,6 +2,7 @@
 import type { AwsClients, Clock } from '../aws/api.js';
 import type { Reporter } from '../report/events.js';
 import { withThrottleRetry, type RetryOptions } from '../stack-events/retry.js';
+import type { Fetch } from '../registry/transport.js';
 
 export interface DeployContext {
   clients: AwsClients;
@@ -16,6 +17,8 @@ export interface DeployContext {
   /** Source of randomness for tokens and jitter; injectable for deterministic tests. */
   random?: () => number;
   retry?: RetryOptions;
+  /** How sidecar images are looked up in their registries: Node's fetch and a few seconds per request by default. */
+  registry?: { fetch?: Fetch; timeoutMs?: number };
 }
 
 /** Every AWS call goes through here: throttling slows a deploy down, it never fails it. */

@@ -74,7 +74,7 @@ async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<Deplo
   if (service.protected && !req.yes && !ctx.confirm) await confirmProtected(ctx, req, '');
   const facts = await preflight(ctx, target, req.image, { noWaitBusy: req.noWaitBusy });
 
-  const template = composeStack(target, { imageTag: facts.imageTag, imageDigest: facts.imageDigest, desiredCapacity: facts.desiredCapacity });
+  const template = composeStack(target, { imageTag: facts.imageTag, imageDigest: facts.imageDigest, desiredCapacity: facts.desiredCapacity, sidecarImages: facts.sidecarImages });
   const problems = templateProblems(template);
   if (problems.length) throw new BadInputError(problems);
 

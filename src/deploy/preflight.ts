@@ -10,12 +10,15 @@ import { appImageLocation, shortDigest } from '../compose/image.js';
 import { isInProgress, mustBeDeletedFirst, needsAttention, changeSetTypeFor } from '../stack-events/status.js';
 import { aws, elapsedSeconds, type DeployContext } from './context.js';
 import { currentGroupName, describeGroup, describeStack, liveImage } from './stack-state.js';
+import { resolveSidecarImages, type SidecarImages } from './sidecar-images.js';
 
 export interface ImageRequest {
   /** Deploy what this tag points at now. */
   tag?: string;
   /** Or deploy exactly this digest (rollback); `tag` is then only recorded. */
   digest?: string;
+  /** Rollback: the sidecar images the release recorded (verified, not re-resolved from tags). */
+  sidecarImages?: SidecarImages;
 }
 
 export interface PreflightOptions {
@@ -40,6 +43,8 @@ export interface PreflightFacts {
   /** The capacity the new group starts at. */
   desiredCapacity: number;
   previous?: { tag?: string; digest?: string };
+  /** Every sidecar's image pinned by digest: the launch template runs these and the release records them. */
+  sidecarImages: SidecarImages;
 }
 
 export async function preflight(ctx: DeployContext, target: ServiceEnvironment, image: ImageRequest, options: PreflightOptions = {}): Promise<PreflightFacts> {
@@ -57,6 +62,7 @@ export async function preflight(ctx: DeployContext, target: ServiceEnvironment, 
 
   const { digest, tag } = await resolveImage(ctx, target, image);
   ctx.reporter.emit({ type: 'preflight.check', name: 'image', ok: true, detail: `${tag ?? 'digest'} → ${digest}` });
+  const sidecarImages = await resolveSidecarImages(ctx, target, image.sidecarImages);
 
   let stack = await waitUntilSettled(ctx, target, options);
   let deleteFailedCreate = false;
@@ -78,7 +84,7 @@ export async function preflight(ctx: DeployContext, target: ServiceEnvironment, 
     ctx.reporter.emit({ type: 'preflight.check', name: 'stack', ok: true, detail: stack ? `${stackName} ${stack.StackStatus}` : `${stackName} does not exist yet: it will be created` });
   }
 
-  const facts: PreflightFacts = { accountId, callerArn: identity.Arn, imageTag: tag, imageDigest: digest, stack, changeSetType, deleteFailedCreate, desiredCapacity: service.capacity.desired };
+  const facts: PreflightFacts = { accountId, callerArn: identity.Arn, imageTag: tag, imageDigest: digest, stack, changeSetType, deleteFailedCreate, desiredCapacity: service.capacity.desired, sidecarImages };
   if (stack && changeSetType === 'UPDATE') {
     facts.previous = liveImage(stack);
     const groupName = await currentGroupName(ctx, stackName);

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { cronProblem } from './cron.js';
+import { isImageReference, parseImageReference } from '../registry/reference.js';
 
 export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 
@@ -17,9 +18,11 @@ const isoDuration = z
   .string()
   .regex(/^PT(?=\d)(\d+H)?(\d+M)?(\d+S)?$/, 'must be an ISO-8601 duration such as PT15M or PT1H30M');
 const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
-const imageByDigest = z
-  .string()
-  .regex(/^[^\s@]+@sha256:[a-f0-9]{64}$/, 'must be pinned by digest: REPOSITORY@sha256:<64 hex digits>');
+/** `REPO:TAG`, `REPO@sha256:…` or `REPO:TAG@sha256:…`; preflight resolves and pins it. */
+const imageReferenceSchema = z.string().superRefine((value, ctx) => {
+  const parsed = parseImageReference(value);
+  if (!isImageReference(parsed)) ctx.addIssue({ code: 'custom', message: `must be an image reference REPO:TAG, REPO@sha256:<64 hex> or REPO:TAG@sha256:<64 hex>: ${parsed.problem}` });
+});
 const accountId = z.union([z.string(), z.number()]).transform((v) => String(v)).pipe(
   z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id (quote it in YAML to keep leading zeros)'),
 );
@@ -112,7 +115,9 @@ export const networkSchema = z.strictObject({
 
 const sidecarCommon = {
   enabled: z.boolean().default(true),
-  image: imageByDigest.optional(),
+  image: imageReferenceSchema.optional(),
+  /** For a private registry: a secret holding `username:password` (read at deploy and on the instance). */
+  registryCredentials: secretRefSchema.optional(),
 };
 
 export const reverseProxySchema = z.strictObject({
@@ -153,7 +158,8 @@ export const metricsCollectorSchema = z.strictObject({
 
 export const customSidecarSchema = z.strictObject({
   name: name,
-  image: imageByDigest,
+  image: imageReferenceSchema,
+  registryCredentials: secretRefSchema.optional(),
   command: z.array(z.string()).optional(),
   environment: z.record(envVarName, z.string()).default({}),
   /** Host ports published by the container (rarely needed: sidecars share the app network). */

@@ -25,6 +25,7 @@ export function releaseJournal(
           stackName: target.stackName,
           imageTag: facts.imageTag,
           imageDigest: facts.imageDigest,
+          sidecarImages: facts.sidecarImages,
           ...who(facts.callerArn),
           shipperVersion: SHIPPER_VERSION,
           startedAt: startedAt.toISOString(),

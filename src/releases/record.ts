@@ -28,6 +28,8 @@ export const releaseStartSchema = z.object({
   step: z.string().optional(),
   shipperVersion: z.string(),
   startedAt: z.iso.datetime(),
+  /** Each sidecar's image as the launch template pinned it (`NAME@sha256:…`); absent in older records. */
+  sidecarImages: z.record(z.string(), z.string().regex(/^[^\s@]+@sha256:[a-f0-9]{64}$/)).optional(),
   /** For rollbacks: the release whose image is deployed again. */
   rollbackOf: z.number().int().optional(),
 });

@@ -30,9 +30,12 @@ export async function runRollback(ctx: DeployContext, req: RollbackRequest): Pro
     message: `rolling back to release #${release.number}: ${release.imageTag ?? '(no tag)'} ${shortDigest(release.imageDigest)}, deployed ${formatTimestamp(release.startedAt)} by ${release.by}`,
   });
   if (release.imageTag) await warnIfTagMoved(ctx, req, release.imageTag, release.imageDigest);
+  if (!release.sidecarImages) {
+    ctx.reporter.emit({ type: 'warning', message: `release #${release.number} recorded no sidecar images (recorded by an older shipper); the sidecars' tags are resolved now` });
+  }
   return runDeploy(ctx, {
     ...req,
-    image: { digest: release.imageDigest, tag: release.imageTag },
+    image: { digest: release.imageDigest, tag: release.imageTag, sidecarImages: release.sidecarImages },
     // The image was built from the release's commit, not from whatever is checked out now.
     journal: releaseJournal(req.store, target, (arn) => ({ ...req.who(arn), commit: release.commit, branch: release.branch }), ctx.reporter, release.number),
   });

@@ -7,6 +7,8 @@ import { templateProblems } from '../../compose/checks.js';
 import { composeStack } from '../../compose/stack.js';
 import type { CliIo } from '../io.js';
 import { checkDigestFlag } from '../flags.js';
+import type { CliDependencies } from '../session.js';
+import { resolveForRender, unresolvedImageNotes } from '../sidecar-images.js';
 
 export interface RenderOptions {
   env: string;
@@ -15,12 +17,16 @@ export interface RenderOptions {
   imageDigest?: string;
   output?: string;
   format: 'yaml' | 'json';
+  /** Ask the sidecars' registries (and ECR) for their digests: the one network use of render. */
+  resolveImages?: boolean;
+  profile?: string;
 }
 
-export function renderCommand(options: RenderOptions, io: CliIo): ExitCodeValue {
+export async function renderCommand(options: RenderOptions, io: CliIo, deps: CliDependencies = {}): Promise<ExitCodeValue> {
   checkDigestFlag(options.imageDigest);
   const target = loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd });
-  const template = composeStack(target, { imageTag: options.imageTag, imageDigest: options.imageDigest });
+  const sidecarImages = options.resolveImages ? await resolveForRender(target, options, io, deps) : undefined;
+  const template = composeStack(target, { imageTag: options.imageTag, imageDigest: options.imageDigest, sidecarImages });
   const problems = templateProblems(template);
   if (problems.length) throw new BadInputError(problems);
 
@@ -38,5 +44,6 @@ export function renderCommand(options: RenderOptions, io: CliIo): ExitCodeValue 
         : 'note: no image given; ImageTag and ImageDigest are template parameters without defaults.\n',
     );
   }
+  if (!sidecarImages) for (const line of unresolvedImageNotes(target)) io.stderr.write(`note: ${line}\n`);
   return ExitCode.ok;
 }

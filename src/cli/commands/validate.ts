@@ -4,6 +4,7 @@ import { templateProblems } from '../../compose/checks.js';
 import { runCfnLint } from '../../compose/cfn-lint.js';
 import { composeStack } from '../../compose/stack.js';
 import type { CliIo } from '../io.js';
+import { unresolvedImageNotes } from '../sidecar-images.js';
 
 export interface ValidateOptions {
   env: string;
@@ -22,6 +23,7 @@ export async function validateCommand(options: ValidateOptions, io: CliIo): Prom
   const problems = templateProblems(template);
   if (problems.length) throw new BadInputError(problems);
   out(`ok   shipper checks (signals, timeouts, capacity, schedules)`);
+  for (const line of unresolvedImageNotes(target)) io.stderr.write(`note: ${line}\n`);
 
   const lint = await runCfnLint(template, target.service.region, io.env);
   if (!lint.available) {

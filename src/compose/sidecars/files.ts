@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { isImageReference, parseImageReference } from '../../registry/reference.js';
 
 export type BuiltInSidecarName = 'reverse-proxy' | 'log-router' | 'metrics-collector';
 
@@ -14,8 +15,6 @@ export type BuiltInSidecarName = 'reverse-proxy' | 'log-router' | 'metrics-colle
  * both as source (src/compose/sidecars/) and compiled (dist/compose/sidecars/).
  */
 export const DEFAULT_SIDECARS_DIR = fileURLToPath(new URL('../../../sidecars/', import.meta.url));
-
-const IMAGE_BY_DIGEST = /^[^\s@]+@sha256:[a-f0-9]{64}$/;
 
 export function readSidecarFile(sidecarsDir: string, sidecar: BuiltInSidecarName, file: string): string {
   const path = join(sidecarsDir, sidecar, file);
@@ -27,7 +26,7 @@ export function readSidecarFile(sidecarsDir: string, sidecar: BuiltInSidecarName
 }
 
 /**
- * A sidecar's `defaults.yml`: its pinned image plus string/number settings the sidecar's code
+ * A sidecar's `defaults.yml`: its image (by tag; deploys resolve and pin it) plus string/number settings the sidecar's code
  * names. Every key the code asks for must be present, so a renamed key fails here, not at boot.
  */
 export interface SidecarDefaults {
@@ -42,8 +41,10 @@ export function loadSidecarDefaults(sidecarsDir: string, sidecar: BuiltInSidecar
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${file}: expected a mapping`);
   const values = data as Record<string, unknown>;
   const image = values['image'];
-  if (typeof image !== 'string' || !IMAGE_BY_DIGEST.test(image)) {
-    throw new Error(`${file}: image must be pinned by digest (REPOSITORY:TAG@sha256:<64 hex digits>)`);
+  const parsed = typeof image === 'string' ? parseImageReference(image) : undefined;
+  // A tag only: a digest written here was never checked against the registry; preflight pins one.
+  if (typeof image !== 'string' || !parsed || !isImageReference(parsed) || parsed.tag === undefined || parsed.digest !== undefined) {
+    throw new Error(`${file}: image must name a tag (REPOSITORY:TAG); deploys resolve it to a digest`);
   }
   const get = <T extends 'string' | 'number'>(key: string, type: T): T extends 'string' ? string : number => {
     const value = values[key];
