@@ -15,6 +15,8 @@ export interface SeededAws {
   repositoryName: string;
   /** Image digest by tag, one per SEEDED_TAGS entry. */
   images: Record<string, string>;
+  /** Each built-in sidecar's image in the local ECR, by tag, as a pull-through cache would hold it. */
+  sidecarImages: Record<string, string>;
 }
 
 export const EXAMPLE_DIR: string;
@@ -22,6 +24,7 @@ export const LOCAL_ENV: string;
 export const LOCAL_REGION: string;
 export const LOCAL_ZONE: string;
 export const SEEDED_TAGS: string[];
+export const SIDECAR_CACHE_PREFIX: string;
 
 export function seedLocalAws(options: { endpoint: string; region?: string }): Promise<SeededAws>;
 

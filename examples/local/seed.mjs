@@ -31,6 +31,12 @@ export const LOCAL_REGION = 'eu-west-1';
 export const LOCAL_ZONE = 'local.example.com.';
 /** The image tags pushed to the local registry, oldest first. */
 export const SEEDED_TAGS = ['v1', 'v2'];
+/**
+ * The sidecar images, as an ECR pull-through cache for public.ecr.aws (prefix `ecr-public`)
+ * would hold them: a local endpoint cannot reach public.ecr.aws, and ECR is what it serves.
+ */
+export const SIDECAR_CACHE_PREFIX = 'ecr-public';
+const SIDECAR_NAMES = ['log-router', 'reverse-proxy', 'metrics-collector'];
 
 /**
  * Creates the VPC, subnets, load balancer security group, ALB and HTTP listener, hosted zone,
@@ -88,6 +94,15 @@ export async function seedLocalAws({ endpoint, region = LOCAL_REGION }) {
       images[tag] = image.imageId.imageDigest;
     }
 
+    const sidecarImages = {};
+    for (const sidecar of SIDECAR_NAMES) {
+      const { repository, tag } = defaultSidecarImage(sidecar);
+      const repositoryName = `${SIDECAR_CACHE_PREFIX}/${repository}`;
+      await ecr.send(new CreateRepositoryCommand({ repositoryName }));
+      await ecr.send(new PutImageCommand({ repositoryName, imageTag: tag, imageManifest: imageManifest(`${sidecar}-${tag}`) }));
+      sidecarImages[sidecar] = `${account}.dkr.ecr.${region}.amazonaws.com/${repositoryName}:${tag}`;
+    }
+
     await ssm.send(new PutParameterCommand({ Name: secretParameterName(), Type: 'SecureString', Value: 'local-demo-password', Overwrite: true }));
 
     return {
@@ -104,6 +119,7 @@ export async function seedLocalAws({ endpoint, region = LOCAL_REGION }) {
       hostedZoneName: LOCAL_ZONE,
       repositoryName: 'hello',
       images,
+      sidecarImages,
     };
   } finally {
     for (const client of [ec2, elb, route53, ecr, ssm, sts]) client.destroy();
@@ -122,6 +138,14 @@ function imageManifest(tag) {
     config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1024, digest: fakeDigest(`config-${tag}`) },
     layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 2048, digest: fakeDigest(`layer-${tag}`) }],
   });
+}
+
+/** A built-in sidecar's default image (`public.ecr.aws/<repository>:<tag>`) from its defaults.yml. */
+function defaultSidecarImage(sidecar) {
+  const defaults = parseDocument(readFileSync(path.join(EXAMPLE_DIR, '../../sidecars', sidecar, 'defaults.yml'), 'utf8')).toJS();
+  const match = /^public\.ecr\.aws\/(.+):([^:/]+)$/.exec(defaults.image);
+  if (!match) throw new Error(`sidecars/${sidecar}/defaults.yml: expected a public.ecr.aws image by tag, got ${defaults.image}`);
+  return { repository: match[1], tag: match[2] };
 }
 
 /** The SSM parameter the example's DATABASE_PASSWORD secret reads. */
@@ -156,6 +180,8 @@ export function writeLocalDescriptor(dir, seeded, extraEnvironments = {}) {
       },
       dns: { name: `hello.${seeded.hostedZoneName.replace(/\.$/, '')}`, hostedZoneName: seeded.hostedZoneName },
     },
+    // The sidecars from the local ECR's pull-through cache repositories (see seedLocalAws).
+    sidecars: Object.fromEntries(Object.entries(seeded.sidecarImages ?? {}).map(([name, image]) => [name, { image }])),
   };
   const environments = doc.get('environments');
   environments.set(LOCAL_ENV, doc.createNode(local));

@@ -6,6 +6,7 @@ import { loadServiceEnvironment } from '../../src/descriptor/load.js';
 import { composeStack } from '../../src/compose/stack.js';
 import type { CliDependencies } from '../../src/cli/session.js';
 import { SimCloud } from '../sim/cloud.js';
+import { SimPublicRegistry } from '../sim/registry.js';
 import { cli, type CliRun } from '../helpers/cli.js';
 import { exampleDescriptor, exampleDir } from '../helpers/paths.js';
 
@@ -16,6 +17,8 @@ export const STACK = 'hello-test';
 
 export interface World {
   cloud: SimCloud;
+  /** The registries of the sidecar images (every tag the example's sidecars name). */
+  registry: SimPublicRegistry;
   /** The serving group's name when the stack was seeded. */
   oldGroup?: string;
   run(args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv; deps?: Partial<CliDependencies>; isTTY?: boolean }): Promise<CliRun>;
@@ -33,9 +36,10 @@ export function world(opts: WorldOptions = {}): World {
   const cloud = new SimCloud({ start: '2026-11-23T06:25:30Z' });
   cloud.ecr.addImage('hello', 'v1', DIGEST_V1).addImage('hello', 'v2', DIGEST_V2).addImage('hello', 'v3', DIGEST_V3);
   let oldGroup: string | undefined;
+  const registry = SimPublicRegistry.serving(loadServiceEnvironment({ file: opts.descriptor ?? exampleDescriptor, env: opts.env ?? 'test' }).service);
   if (opts.live) {
     const target = loadServiceEnvironment({ file: opts.descriptor ?? exampleDescriptor, env: opts.env ?? 'test' });
-    const template = composeStack(target, { imageTag: 'v1', imageDigest: DIGEST_V1 });
+    const template = composeStack(target, { imageTag: 'v1', imageDigest: DIGEST_V1, sidecarImages: registry.pinnedFor(target.service) });
     const seeded = cloud.seedStack({
       stackName: target.stackName,
       templateBody: JSON.stringify(template),
@@ -49,12 +53,13 @@ export function world(opts: WorldOptions = {}): World {
   }
   return {
     cloud,
+    registry,
     oldGroup,
     run: (args, o = {}) =>
       cli(args, {
         cwd: o.cwd ?? exampleDir,
         env: o.env ?? { PATH: process.env.PATH, USER: 'alice' },
-        deps: { clients: async () => cloud.clients(), clock: cloud.clock, exitNow: () => undefined, ...o.deps },
+        deps: { clients: async () => cloud.clients(), clock: cloud.clock, exitNow: () => undefined, registryFetch: registry.fetch, ...o.deps },
         isTTY: o.isTTY,
       }),
   };

@@ -47,7 +47,7 @@ describe('preflight refuses before anything changes', () => {
     target.service.account = w.cloud.account;
     await expect(
       runDeploy(
-        { clients: w.cloud.clients(), clock: w.cloud.clock, reporter, confirm: async (q) => (questions.push(q), false) },
+        { clients: w.cloud.clients(), clock: w.cloud.clock, reporter, registry: { fetch: w.registry.fetch }, confirm: async (q) => (questions.push(q), false) },
         { target, image: { tag: 'v2' } },
       ),
     ).rejects.toThrow(/not confirmed; nothing was changed/);

@@ -100,10 +100,12 @@ describe('bad descriptors get one clear message with file, line and key path', (
     expect(byPath['secrets.DB_PASSWORD']!.expected).toMatch(/ssm: .* or \{ secretsManager/);
   });
 
-  it('requires sidecar images to be pinned by digest', () => {
-    const err = loadError(`${MINIMAL_DESCRIPTOR}sidecars:\n  reverse-proxy:\n    image: nginx:latest\n`);
-    expect(err.problems[0]!.path).toBe('sidecars.reverse-proxy.image');
-    expect(err.problems[0]!.message).toMatch(/pinned by digest/);
+  it('requires sidecar images to name a tag or a digest', () => {
+    for (const image of ['nginx', 'nginx@sha256:abc', 'Nginx:1', 'nginx:1 2']) {
+      const err = loadError(`${MINIMAL_DESCRIPTOR}sidecars:\n  reverse-proxy:\n    image: "${image}"\n`);
+      expect(err.problems[0]!.path).toBe('sidecars.reverse-proxy.image');
+      expect(err.problems[0]!.message).toMatch(/must be an image reference REPO:TAG, REPO@sha256:<64 hex> or REPO:TAG@sha256:<64 hex>/);
+    }
   });
 
   it('reports a missing fragment file by name', () => {

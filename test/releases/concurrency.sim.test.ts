@@ -29,7 +29,7 @@ function deploy(w: World, tag: string, onEvent: (e: ShipperEvent) => void = () =
     record(e);
     onEvent(e);
   };
-  const ctx = { clients: w.cloud.clients(), clock: w.cloud.clock, reporter };
+  const ctx = { clients: w.cloud.clients(), clock: w.cloud.clock, reporter, registry: { fetch: w.registry.fetch } };
   const journal = releaseJournal(storeOf(w.cloud), target, () => ({ by: `pipeline-${tag}` }), reporter);
   const done = runDeploy(ctx, { target, image: { tag }, journal }).then(
     () => ExitCode.ok,

@@ -28,7 +28,7 @@ async function deployUntil(w: World, signal: 'detach' | 'interrupt', when: (e: S
   };
   const store = new ReleaseStore(w.cloud.clients().ssm, w.cloud.clock, 'hello', 'test');
   const journal = releaseJournal(store, target, () => ({ by: 'alice@laptop' }), reporter);
-  const ctx = { clients: w.cloud.clients(), clock: w.cloud.clock, reporter, [signal]: controller.signal };
+  const ctx = { clients: w.cloud.clients(), clock: w.cloud.clock, reporter, registry: { fetch: w.registry.fetch }, [signal]: controller.signal };
   const error = await runDeploy(ctx, { target, image: { tag: 'v2' }, journal }).then(
     () => undefined,
     (err: unknown) => err,
