@@ -37,9 +37,9 @@ export class OciRegistry implements ManifestLookup {
     }
     if (!response.ok) throw new RegistryAnswerError(await this.explain(url, headers, response));
     const digest = response.headers.get('docker-content-digest') ?? (await this.digestOfBody(url, headers));
-    if (!SHA256_DIGEST.test(digest)) throw new RegistryAnswerError(`${ref.registry} answered with digest "${digest}", not a sha256 digest`);
+    if (!SHA256_DIGEST.test(digest)) throw new RegistryAnswerError(`digest "${digest}", not a sha256 digest`);
     if (SHA256_DIGEST.test(reference) && digest !== reference) {
-      throw new RegistryAnswerError(`${ref.registry} served ${digest} for ${reference}`);
+      throw new RegistryAnswerError(`served ${digest} for ${reference}`);
     }
     return digest;
   }
@@ -48,11 +48,11 @@ export class OciRegistry implements ManifestLookup {
   private async authorization(ref: ImageReference, challenge: string | null): Promise<string> {
     const parsed = parseChallenge(challenge ?? '');
     if (parsed?.scheme === 'basic') {
-      if (!this.credentials) throw new RegistryAnswerError(`${ref.registry} wants a user name and password (HTTP 401, Basic); set registryCredentials for this image`);
+      if (!this.credentials) throw new RegistryAnswerError('a user name and password are required (HTTP 401, Basic); set registryCredentials for this image');
       return basic(this.credentials);
     }
     if (parsed?.scheme !== 'bearer' || !parsed.params.realm) {
-      throw new RegistryAnswerError(`${ref.registry} answered HTTP 401 without a usable WWW-Authenticate challenge (${challenge ?? 'none'})`);
+      throw new RegistryAnswerError(`HTTP 401 without a usable WWW-Authenticate challenge (${challenge ?? 'none'})`);
     }
     const tokenUrl = new URL(parsed.params.realm);
     if (parsed.params.service) tokenUrl.searchParams.set('service', parsed.params.service);

@@ -100,7 +100,7 @@ describe('a registry behind basic auth (htpasswd)', () => {
   });
 
   it('is refused without credentials, with wrong ones, and with a secret that is not username:password', async () => {
-    expect(await answer(resolveImage(access(), `${registry.host}/team/metrics:3`))).toMatch(/wants a user name and password \(HTTP 401, Basic\)/);
+    expect(await answer(resolveImage(access(), `${registry.host}/team/metrics:3`))).toBe('a user name and password are required (HTTP 401, Basic); set registryCredentials for this image');
     const wrong = access({ ssm: ssmHolding({ '/svc/registry': 'deployer:nope' }) });
     expect(await answer(resolveImage(wrong, `${registry.host}/team/metrics:3`, { ssm: '/svc/registry' }))).toMatch(/^UNAUTHORIZED: authentication required.*\(HTTP 401\)$/);
     const malformed = access({ ssm: ssmHolding({ '/svc/registry': 'just-a-token' }) });
