@@ -15,7 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../dist/cli/program.js';
 import { loadServiceEnvironment } from '../dist/descriptor/load.js';
 import { composeStack } from '../dist/compose/stack.js';
+import { declaredSidecarImages } from '../dist/compose/sidecars/images.js';
 import { SimCloud } from '../dist-bench/test/sim/cloud.js';
+import { SimPublicRegistry } from '../dist-bench/test/sim/registry.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const exampleDir = path.join(root, 'examples/hello');
@@ -27,18 +29,21 @@ function liveWorld() {
   const cloud = new SimCloud({ start: '2026-11-23T06:25:30Z' });
   cloud.ecr.addImage('hello', 'v1', digest('1')).addImage('hello', 'v2', digest('2'));
   const target = loadServiceEnvironment({ file: path.join(exampleDir, 'shipper.yml'), env: 'test' });
+  // The sidecars' registry (public.ecr.aws), simulated: the deploy resolves their tags there.
+  const declared = declaredSidecarImages(target.service);
+  const registry = SimPublicRegistry.servingImages(declared);
   cloud.seedStack({
     stackName: target.stackName,
-    templateBody: JSON.stringify(composeStack(target, { imageTag: 'v1', imageDigest: digest('1') })),
+    templateBody: JSON.stringify(composeStack(target, { imageTag: 'v1', imageDigest: digest('1'), sidecarImages: registry.pinnedOf(declared) })),
     parameters: { ImageTag: 'v1', ImageDigest: digest('1'), DesiredCapacity: String(target.service.capacity.desired) },
     status: 'CREATE_COMPLETE',
     idleSecondsAfter: 3600,
   });
-  return { cloud, stackName: target.stackName };
+  return { cloud, registry, stackName: target.stackName };
 }
 
 async function measure(flags) {
-  const { cloud, stackName } = liveWorld();
+  const { cloud, registry, stackName } = liveWorld();
   const lines = [];
   const io = {
     stdout: { write: (s) => { for (const l of s.split('\n').filter(Boolean)) lines.push({ at: cloud.clock.nowMs(), event: JSON.parse(l) }); }, isTTY: false },
@@ -54,6 +59,7 @@ async function measure(flags) {
     clients: async () => cloud.clients(),
     clock: cloud.clock,
     exitNow: () => undefined,
+    registryFetch: registry.fetch,
   });
   const wallMs = performance.now() - wallStart;
   const returnedAt = cloud.clock.nowMs();

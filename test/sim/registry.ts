@@ -23,14 +23,23 @@ export class SimPublicRegistry {
 
   /** Every tag the service's sidecars name, at a digest derived from the tag. */
   static serving(...services: ResolvedService[]): SimPublicRegistry {
+    return SimPublicRegistry.servingImages(services.flatMap((service) => declaredSidecarImages(service)));
+  }
+
+  /** The same from a list of declared images (the benchmarks pass the compiled shipper's). */
+  static servingImages(declared: Array<{ image: string }>): SimPublicRegistry {
     const registry = new SimPublicRegistry();
-    for (const service of services) for (const d of declaredSidecarImages(service)) registry.tag(d.image);
+    for (const d of declared) registry.tag(d.image);
     return registry;
   }
 
   /** Each sidecar's image pinned as a deploy would have pinned it (container name → NAME@digest). */
   pinnedFor(service: ResolvedService): Record<string, string> {
-    return Object.fromEntries(declaredSidecarImages(service).map((d) => [d.sidecar, `${imageReference(d.image).name}@${this.tag(d.image)}`]));
+    return this.pinnedOf(declaredSidecarImages(service));
+  }
+
+  pinnedOf(declared: Array<{ sidecar: string; image: string }>): Record<string, string> {
+    return Object.fromEntries(declared.map((d) => [d.sidecar, `${imageReference(d.image).name}@${this.tag(d.image)}`]));
   }
 
   /** Makes `image` (REPO:TAG) name `digest` (default: one derived from the name). */
