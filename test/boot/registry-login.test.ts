@@ -53,7 +53,7 @@ describe('boot script: private registry login', () => {
   });
 
   it('signals FAILURE in the ecr-login step, pulling nothing, when the secret cannot be read or is not username:password', () => {
-    for (const secrets of [{}, { '/hello/registry': 'only-a-token' }]) {
+    for (const secrets of [{}, { '/hello/registry': 'only-a-token' }] as Array<Record<string, string>>) {
       const run = boot({ registryLogins: [{ host: HOST, secret: { ssm: '/hello/registry' } }] }, { secrets });
       expect(run.status).not.toBe(0);
       expect(run.signals).toHaveLength(1);
