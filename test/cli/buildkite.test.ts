@@ -18,7 +18,7 @@ const BUILDKITE = { PATH: process.env.PATH, USER: 'alice', BUILDKITE: 'true', CI
 async function buildkiteLog(w: World, args: string[], cwd = exampleDir): Promise<{ code: number; lines: string[] }> {
   let log = '';
   const stream = { write: (s: string) => (log += s), isTTY: false };
-  const code = await runCli(args, { stdout: stream, stderr: stream, env: BUILDKITE, cwd, stdinIsTTY: false }, { clients: async () => w.cloud.clients(), clock: w.cloud.clock, exitNow: () => undefined });
+  const code = await runCli(args, { stdout: stream, stderr: stream, env: BUILDKITE, cwd, stdinIsTTY: false }, { clients: async () => w.cloud.clients(), clock: w.cloud.clock, exitNow: () => undefined, registryFetch: w.registry.fetch });
   return { code, lines: log.trimEnd().split('\n') };
 }
 
