@@ -7,6 +7,7 @@ import type { HostFile, IamStatement, Mount, SidecarContribution } from '../cont
 import { DEFAULT_SIDECARS_DIR, loadSidecarDefaults, readSidecarFile, type SidecarDefaults } from './files.js';
 import { APP_CONTAINER_NAME, hostConfigPath, type SidecarInput } from './input.js';
 import { checkNamespace, metricsNamespace, prometheusLogGroupName, PROMETHEUS_LOG_GROUP_LOGICAL_ID, checkRetentionDays, checkLogGroupName } from './names.js';
+import { sidecarMemory } from './memory.js';
 import { renderTemplate } from './template.js';
 
 export const METRICS_COLLECTOR_NAME = 'metrics-collector';
@@ -142,6 +143,7 @@ export function metricsCollectorSidecar(input: SidecarInput): SidecarContributio
       name: METRICS_COLLECTOR_NAME,
       image: settings.image ?? defaults.image,
       ...filesAndMounts(input, defaults),
+      memory: sidecarMemory(settings, defaults),
       publish: [],
       // The agent reads host, not container, figures from these (gopsutil's documented variables).
       environment: {
