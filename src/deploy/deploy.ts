@@ -15,6 +15,7 @@ import { aws, elapsedSeconds, type DeployContext } from './context.js';
 import { announceLive, concludeOperation } from './conclude.js';
 import { followOperation, type PollTiming } from './follow.js';
 import { preflight, type ImageRequest, type PreflightFacts } from './preflight.js';
+import { checkSharedResources } from './shared-resources.js';
 import { describeStack, stackOutputs } from './stack-state.js';
 
 export interface DeployRequest {
@@ -27,6 +28,8 @@ export interface DeployRequest {
   timeoutMs?: number;
   noWaitBusy?: boolean;
   poll?: PollTiming;
+  /** Execute even when a group replacement also changes the target group, listener rule or inline ingress. */
+  allowSharedChange?: boolean;
   /** Observes the attempt once it is about to change something, and its outcome (release history). */
   journal?: DeployJournal;
 }
@@ -114,6 +117,7 @@ async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<Deplo
   });
 
   try {
+    checkSharedResources(plan.resourceChanges, plan.groupReplaced, Boolean(req.allowSharedChange));
     await confirmProtected(ctx, req, `Deploy ${facts.imageTag ?? facts.imageDigest} to ${target.env} (${stackName})?`);
   } catch (err) {
     await discardChangeSet(ctx, stackName, plan);
