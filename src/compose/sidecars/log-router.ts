@@ -8,6 +8,7 @@ import { DEFAULT_SIDECARS_DIR, loadSidecarDefaults, readSidecarFile } from './fi
 import { hostConfigPath, type SidecarInput } from './input.js';
 import { APP_LOG_GROUP_LOGICAL_ID, appLogGroupName, checkLogGroupName, checkRetentionDays } from './names.js';
 import { secretReadStatement } from './secrets.js';
+import { retainedLogGroup } from './log-group.js';
 import { sidecarMemory } from './memory.js';
 import { renderTemplate } from './template.js';
 
@@ -77,13 +78,7 @@ function cloudWatchLogs(input: SidecarInput): { statements: IamStatement[]; reso
   const settings = input.service.sidecars['log-router'];
   return {
     resources: {
-      [APP_LOG_GROUP_LOGICAL_ID]: {
-        Type: 'AWS::Logs::LogGroup',
-        Properties: {
-          LogGroupName: appLogGroupName(input.service, input.env),
-          RetentionInDays: checkRetentionDays(settings.retentionDays),
-        },
-      },
+      [APP_LOG_GROUP_LOGICAL_ID]: retainedLogGroup(appLogGroupName(input.service, input.env), checkRetentionDays(settings.retentionDays)),
     },
     statements: [
       {
