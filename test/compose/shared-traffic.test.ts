@@ -115,3 +115,13 @@ describe('sidecar memory', () => {
     expect(dockerRunOptions(app)).not.toContain('--memory');
   });
 });
+
+describe('template checks on resources a fragment could add', () => {
+  it('refuses a target group whose timeout is not below its interval, and a scheduled action with an unknown time zone', () => {
+    const template = render();
+    template.Resources.FragmentTargetGroup = { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 5 } };
+    template.Resources.FragmentSchedule = { Type: 'AWS::AutoScaling::ScheduledAction', Properties: { Recurrence: '0 1 * * *', TimeZone: 'Mars/Olympus' } };
+    const paths = templateProblems(template as never).map((p) => p.path);
+    expect(paths).toEqual(['Resources.FragmentSchedule.Properties.TimeZone', 'Resources.FragmentTargetGroup.Properties.HealthCheckTimeoutSeconds']);
+  });
+});
