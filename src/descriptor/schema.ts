@@ -260,9 +260,11 @@ export const descriptorFileSchema = z.strictObject({
 /** The JSON Schema editors use for completion: overlays accept any service key plus the environment's own. */
 export function descriptorJsonSchema(): Record<string, unknown> {
   const optionalFields = Object.fromEntries(Object.entries(serviceFields).map(([k, v]) => [k, v.optional()]));
+  // Scheduled actions are per environment only (the loader refuses them in the base).
+  const { scheduledActions: _perEnvironment, ...baseFields } = optionalFields;
   const editorSchema = z
     .strictObject({
-      ...optionalFields,
+      ...baseFields,
       environments: z.record(z.string(), z.strictObject({ ...optionalFields, ...environmentOnlyFields })),
     })
     .meta({ title: 'shipper.yml', description: 'A service deployed by shipper: one base description plus per-environment overlays.' });
