@@ -12,6 +12,7 @@ import type * as ecr from '@aws-sdk/client-ecr';
 import type * as sts from '@aws-sdk/client-sts';
 import type * as ssm from '@aws-sdk/client-ssm';
 import type * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
+import type * as logs from '@aws-sdk/client-cloudwatch-logs';
 
 type Out<T> = Omit<T, '$metadata'>;
 
@@ -50,6 +51,13 @@ export interface LoadBalancingApi {
   describeTargetHealth(input: elbv2.DescribeTargetHealthCommandInput): Promise<Out<elbv2.DescribeTargetHealthCommandOutput>>;
 }
 
+/** Log groups a failed first create left behind (DeletionPolicy: Retain), found and removed on the next create. */
+export interface RetainedLogGroupsApi {
+  describeLogGroups(input: logs.DescribeLogGroupsCommandInput): Promise<Out<logs.DescribeLogGroupsCommandOutput>>;
+  listTagsForResource(input: logs.ListTagsForResourceCommandInput): Promise<Out<logs.ListTagsForResourceCommandOutput>>;
+  deleteLogGroup(input: logs.DeleteLogGroupCommandInput): Promise<Out<logs.DeleteLogGroupCommandOutput>>;
+}
+
 /** Everything a deploy needs from AWS, created once per command. */
 export interface AwsClients {
   cloudFormation: CloudFormationApi;
@@ -59,6 +67,8 @@ export interface AwsClients {
   ssm: SsmApi;
   /** Target health for `status`; optional because deploys never need it. */
   elbv2?: LoadBalancingApi;
+  /** CloudWatch Logs, for log groups retained by a failed first create; absent means none are looked for. */
+  retainedLogGroups?: RetainedLogGroupsApi;
 }
 
 /** Injected time, so a ten-minute deploy is a millisecond test. */

@@ -30,7 +30,24 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
   let lb: Promise<{ client: import('@aws-sdk/client-elastic-load-balancing-v2').ElasticLoadBalancingV2Client; mod: typeof import('@aws-sdk/client-elastic-load-balancing-v2') }> | undefined;
   const loadBalancing = () =>
     (lb ??= import('@aws-sdk/client-elastic-load-balancing-v2').then((mod) => ({ mod, client: new mod.ElasticLoadBalancingV2Client(config) })));
+  // Only a first create looks for retained log groups: load that client on first use too.
+  let cwl: Promise<{ client: import('@aws-sdk/client-cloudwatch-logs').CloudWatchLogsClient; mod: typeof import('@aws-sdk/client-cloudwatch-logs') }> | undefined;
+  const cloudWatchLogs = () => (cwl ??= import('@aws-sdk/client-cloudwatch-logs').then((mod) => ({ mod, client: new mod.CloudWatchLogsClient(config) })));
   return {
+    retainedLogGroups: {
+      describeLogGroups: async (i) => {
+        const { mod, client } = await cloudWatchLogs();
+        return client.send(new mod.DescribeLogGroupsCommand(i));
+      },
+      listTagsForResource: async (i) => {
+        const { mod, client } = await cloudWatchLogs();
+        return client.send(new mod.ListTagsForResourceCommand(i));
+      },
+      deleteLogGroup: async (i) => {
+        const { mod, client } = await cloudWatchLogs();
+        return client.send(new mod.DeleteLogGroupCommand(i));
+      },
+    },
     cloudFormation: {
       describeStacks: (i) => cf.send(new cfn.DescribeStacksCommand(i)),
       describeStackEvents: (i) => cf.send(new cfn.DescribeStackEventsCommand(i)),

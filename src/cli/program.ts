@@ -84,6 +84,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .option('--no-wait-cleanup', 'return as soon as the new group is live (default)')
     .option('--timeout <duration>', 'cancel and roll back if the new group is not live in time (e.g. 20m)')
     .option('--no-wait-busy', 'fail instead of waiting when another operation is in progress')
+    .option('--allow-shared-change', 'execute even though replacing the group also changes the target group, listener rule or inline ingress the old group serves through (see README)')
     .option('--commit <sha>', 'git commit being deployed (default: from CI variables or git)')
     .option('--branch <name>', 'git branch being deployed (default: from CI variables or git)')
     .addHelpText('after', '\nExamples:\n  shipper deploy --env test --image-tag v42\n  shipper deploy --env prod --image-tag v42 --yes --timeout 30m   # in CI')
@@ -103,6 +104,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .option('--wait-cleanup', 'follow cleanup of the old group to UPDATE_COMPLETE')
     .option('--timeout <duration>', 'cancel and roll back if the new group is not live in time')
     .option('--no-wait-busy', 'fail instead of waiting when another operation is in progress')
+    .option('--allow-shared-change', 'execute even though replacing the group also changes the target group, listener rule or inline ingress (see README)')
     .addHelpText('after', '\nBy default it goes back to the release that was live before the current one.\nExamples:\n  shipper rollback --env prod --yes\n  shipper rollback --env test --to v41\n  shipper rollback --env test --release 17')
     .action(async (opts) => {
       const { rollbackCommand } = await import('./commands/rollback.js');

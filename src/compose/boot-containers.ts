@@ -43,6 +43,10 @@ export function dockerRunOptions(spec: BootContainerSpec): string[] {
     // the router's own output stays on the instance: bound it so it cannot fill the disk
     options.push('--log-driver', 'json-file', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3');
   }
+  if (spec.memory) {
+    options.push('--memory', `${spec.memory.limitMiB}m`);
+    if (spec.memory.reservationMiB !== undefined) options.push('--memory-reservation', `${spec.memory.reservationMiB}m`);
+  }
   options.push(...(spec.extraArgs ?? []));
   return options;
 }

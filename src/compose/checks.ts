@@ -1,9 +1,11 @@
 /**
  * Checks on a rendered template that cfn-lint does not make but that would fail (or hang)
  * a deploy: signal counts the group can never satisfy, timeouts CloudFormation rejects,
- * sizes out of order, and scheduled actions with a bad cron.
+ * sizes out of order, scheduled actions with a bad cron or time zone, and target group
+ * health checks whose timeout is not shorter than their interval.
  */
 import { cronProblem } from '../descriptor/cron.js';
+import { timeZoneProblem } from '../descriptor/service-rules.js';
 import type { InputProblem } from '../errors.js';
 import type { CfnTemplate } from './template.js';
 
@@ -62,6 +64,20 @@ export function templateProblems(template: CfnTemplate, parameterValues: Record<
     if (typeof recurrence === 'string') {
       const problem = cronProblem(recurrence);
       if (problem) at(`Resources.${id}.Properties.Recurrence`, `invalid cron "${recurrence}": ${problem}`);
+    }
+    const zone = resource.Properties?.TimeZone;
+    const zoneProblem = typeof zone === 'string' ? timeZoneProblem(zone) : undefined;
+    if (zoneProblem) at(`Resources.${id}.Properties.TimeZone`, zoneProblem.message, zoneProblem.hint);
+  }
+
+  // ELBv2 refuses a health-check timeout that is not shorter than the interval (CreateTargetGroup);
+  // a fragment's target group gets the same check as shipper's own.
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::ElasticLoadBalancingV2::TargetGroup') continue;
+    const interval = num(resource.Properties?.HealthCheckIntervalSeconds);
+    const timeout = num(resource.Properties?.HealthCheckTimeoutSeconds);
+    if (interval !== undefined && timeout !== undefined && timeout >= interval) {
+      at(`Resources.${id}.Properties.HealthCheckTimeoutSeconds`, `a ${timeout}s health-check timeout is not shorter than the ${interval}s interval`, 'the target group refuses it: lower the timeout or raise the interval');
     }
   }
   return problems;

@@ -35,8 +35,15 @@ export interface ContainerSpec {
   command?: string[];
   /** Extra `docker run` flags a sidecar needs (e.g. `--pid=host` for host metrics). */
   extraArgs?: string[];
+  /** Memory limit and reservation (`docker run --memory` / `--memory-reservation`); none for the app. */
+  memory?: ContainerMemory;
   /** Whether its stdout/stderr go through the log router (false only for the log router itself). */
   logsToRouter: boolean;
+}
+
+export interface ContainerMemory {
+  limitMiB: number;
+  reservationMiB?: number;
 }
 
 /** An IAM policy statement, as it goes into the template. */

@@ -9,7 +9,7 @@ import { LogicalIds } from './template.js';
 
 export interface RoleInput {
   service: ResolvedService;
-  /** ECR repository ARNs the instance pulls from. */
+  /** ECR repository ARNs the instance pulls from, as `Fn::Sub` strings (`arn:${AWS::Partition}:ecr:…`). */
   repositoryArns: string[];
   /** The app's secret references (sidecars grant their own). */
   secrets: SecretRef[];
@@ -28,7 +28,7 @@ export function instanceRoleResources(input: RoleInput): Record<string, CfnResou
       Sid: 'EcrPull',
       Effect: 'Allow',
       Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-      Resource: [...new Set(input.repositoryArns)],
+      Resource: [...new Set(input.repositoryArns)].map((arn) => ({ 'Fn::Sub': arn })),
     });
   }
   statements.push({ Sid: 'SignalThisStack', Effect: 'Allow', Action: ['cloudformation:SignalResource'], Resource: { Ref: 'AWS::StackId' } });

@@ -18,16 +18,20 @@ export function appImageLocation(service: ResolvedService): ImageLocation {
     const [, account, region, name] = match as unknown as [string, string, string, string];
     return { registry: service.image.repository.slice(0, service.image.repository.length - name.length - 1), repositoryName: name, uri: service.image.repository, registryAccount: account, registryRegion: region };
   }
-  const registry = `${service.account}.dkr.ecr.${service.region}.amazonaws.com`;
+  // China regions live in their own partition, with their own domain.
+  const registry = `${service.account}.dkr.ecr.${service.region}.amazonaws.com${service.region.startsWith('cn-') ? '.cn' : ''}`;
   return { registry, repositoryName: service.image.repository, uri: `${registry}/${service.image.repository}`, registryAccount: service.account, registryRegion: service.region };
 }
 
-/** The ECR repository ARN behind an image reference, or undefined for a non-ECR image. */
+/**
+ * The ECR repository ARN behind an image reference, or undefined for a non-ECR image. It is an
+ * `Fn::Sub` string: `${AWS::Partition}` makes it right in China and GovCloud as well.
+ */
 export function ecrRepositoryArn(imageRef: string): string | undefined {
   const match = ECR_URI.exec(imageRef.split('@')[0]!.replace(/:[^/]+$/, ''));
   if (!match) return undefined;
   const [, account, region, name] = match as unknown as [string, string, string, string];
-  return `arn:aws:ecr:${region}:${account}:repository/${name}`;
+  return `arn:\${AWS::Partition}:ecr:${region}:${account}:repository/${name}`;
 }
 
 /** `sha256:0123456789abcdef…` → `0123456789ab`, the form `docker images` shows. */

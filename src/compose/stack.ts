@@ -55,7 +55,7 @@ export function composeStack(target: ServiceEnvironment, facts: ReleaseFacts = {
   });
 
   const repositoryArns = [
-    `arn:aws:ecr:${image.registryRegion}:${image.registryAccount}:repository/${image.repositoryName}`,
+    `arn:\${AWS::Partition}:ecr:${image.registryRegion}:${image.registryAccount}:repository/${image.repositoryName}`,
     ...sidecars.flatMap((s) => ecrRepositoryArn(s.container.image) ?? []),
   ];
   // The instance reads each private registry's credentials to log in before it pulls.

@@ -25,6 +25,8 @@ export interface PlannedChangeSet {
   stackId?: string;
   changes: ResourceChange[];
   groupReplaced: boolean;
+  /** The change set's changes as CloudFormation describes them (with Details), for the shared-resource guard. */
+  resourceChanges: Change[];
 }
 
 export function changeSetName(token: string): string {
@@ -58,7 +60,7 @@ export async function createChangeSet(ctx: DeployContext, req: ChangeSetRequest)
     throw new AwsCallError(`CloudFormation could not plan the change: ${reason}`, { hint: 'nothing was changed; run `shipper validate` for template problems' });
   }
   const changes = collectChanges(described.Changes ?? []);
-  return { changeSetId, changeSetName: name, stackId: created.StackId ?? described.StackId, changes, groupReplaced: req.changeSetType === 'UPDATE' && groupIsReplaced(changes) };
+  return { changeSetId, changeSetName: name, stackId: created.StackId ?? described.StackId, changes, groupReplaced: req.changeSetType === 'UPDATE' && groupIsReplaced(changes), resourceChanges: described.Changes ?? [] };
 }
 
 async function waitForChangeSet(ctx: DeployContext, stackName: string, changeSetId: string, pollMs: number): Promise<Omit<DescribeChangeSetCommandOutput, '$metadata'>> {

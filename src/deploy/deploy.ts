@@ -15,6 +15,8 @@ import { aws, elapsedSeconds, type DeployContext } from './context.js';
 import { announceLive, concludeOperation } from './conclude.js';
 import { followOperation, type PollTiming } from './follow.js';
 import { preflight, type ImageRequest, type PreflightFacts } from './preflight.js';
+import { checkSharedResources } from './shared-resources.js';
+import { findRetainedLogGroups, removeRetainedLogGroups } from './retained-log-groups.js';
 import { describeStack, stackOutputs } from './stack-state.js';
 
 export interface DeployRequest {
@@ -27,6 +29,8 @@ export interface DeployRequest {
   timeoutMs?: number;
   noWaitBusy?: boolean;
   poll?: PollTiming;
+  /** Execute even when a group replacement also changes the target group, listener rule or inline ingress. */
+  allowSharedChange?: boolean;
   /** Observes the attempt once it is about to change something, and its outcome (release history). */
   journal?: DeployJournal;
 }
@@ -79,6 +83,7 @@ async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<Deplo
   if (problems.length) throw new BadInputError(problems);
 
   const token = deployToken(ctx);
+  if (facts.changeSetType === 'CREATE') await findRetainedLogGroups(ctx, template, stackName);
   if (facts.deleteFailedCreate) {
     await confirmProtected(ctx, req, `Delete the failed stack ${stackName} (ROLLBACK_COMPLETE) and create it again?`);
     await deleteFailedStack(ctx, stackName, req.poll);
@@ -114,6 +119,7 @@ async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<Deplo
   });
 
   try {
+    checkSharedResources(plan.resourceChanges, plan.groupReplaced, Boolean(req.allowSharedChange));
     await confirmProtected(ctx, req, `Deploy ${facts.imageTag ?? facts.imageDigest} to ${target.env} (${stackName})?`);
   } catch (err) {
     await discardChangeSet(ctx, stackName, plan);
@@ -122,6 +128,7 @@ async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<Deplo
 
   const poller = await StackEventPoller.beforeOperation({ cloudFormation: ctx.clients.cloudFormation, stackName, clock: ctx.clock });
   ctx.reporter.emit({ type: 'phase', phase: 'rollout', title: `Rolling out ${facts.imageTag ?? facts.imageDigest} to ${stackName}` });
+  if (facts.changeSetType === 'CREATE') await removeRetainedLogGroups(ctx, template, stackName);
   const startedAt = ctx.clock.now();
   try {
     await aws(ctx, () => ctx.clients.cloudFormation.executeChangeSet({ ChangeSetName: plan.changeSetId, StackName: stackName, ClientRequestToken: token }));

@@ -9,6 +9,7 @@ import { deepMerge } from './merge.js';
 import { loadFragment } from './fragment.js';
 import { resolvedServiceSchema, descriptorFileSchema, environmentOnlyFields, type ServiceEnvironment } from './schema.js';
 import { knownKeysAt } from './schema-walk.js';
+import { serviceRuleProblems } from './service-rules.js';
 import { closest } from './suggest.js';
 import { YamlSource, formatPath, type KeyPath } from './source.js';
 
@@ -35,6 +36,16 @@ export function loadServiceEnvironment(options: LoadOptions): ServiceEnvironment
   }
 
   const { environments, ...base } = raw as Record<string, unknown> & { environments: Record<string, Record<string, unknown>> };
+  if ('scheduledActions' in base) {
+    // A schedule sizes one environment's group: inherited by every environment, a night-time
+    // scale-in written for test would shrink prod too.
+    throw new BadInputError({
+      location: source.locate(['scheduledActions']),
+      path: 'scheduledActions',
+      message: 'scheduled actions belong to an environment, not the base',
+      hint: `move them under environments.<env>.scheduledActions (e.g. environments.${Object.keys(environments)[0] ?? 'test'}.scheduledActions), each within that environment's capacity`,
+    });
+  }
   const overlay = environments[options.env];
   if (!overlay) {
     const known = Object.keys(environments);
@@ -65,6 +76,16 @@ export function loadServiceEnvironment(options: LoadOptions): ServiceEnvironment
   }
 
   const service = parsed.data;
+  const envPath = ['environments', options.env];
+  const ruleProblems = serviceRuleProblems(service, (p) => source.has([...envPath, ...p]) || source.has(p));
+  if (ruleProblems.length) {
+    throw new BadInputError(
+      ruleProblems.map((problem) => {
+        const where = source.has([...envPath, ...problem.path]) ? [...envPath, ...problem.path] : source.has(problem.path) ? [...problem.path] : [...envPath, ...problem.path];
+        return { location: source.locate(where), path: formatPath(where), message: problem.message, expected: problem.expected, hint: problem.hint };
+      }),
+    );
+  }
   const registryRegion = /^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/.exec(service.image.repository)?.[1];
   if (registryRegion && registryRegion !== service.region) {
     const inOverlay = source.has(['environments', options.env, 'image', 'repository']);

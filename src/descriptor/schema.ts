@@ -17,6 +17,12 @@ const name = z
 const isoDuration = z
   .string()
   .regex(/^PT(?=\d)(\d+H)?(\d+M)?(\d+S)?$/, 'must be an ISO-8601 duration such as PT15M or PT1H30M');
+/** CreationPolicy ResourceSignal Timeout: at most 12 hours (AWS CloudFormation CreationPolicy attribute). */
+function withinSignalTimeoutLimit(text: string): boolean {
+  const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(text);
+  const seconds = m ? Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) : 0;
+  return seconds > 0 && seconds <= 43_200;
+}
 const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
 /** `REPO:TAG`, `REPO@sha256:…` or `REPO:TAG@sha256:…`; preflight resolves and pins it. */
 const imageReferenceSchema = z.string().superRefine((value, ctx) => {
@@ -32,10 +38,17 @@ const port = z.number().int().min(1).max(65535);
 export const healthCheckSchema = z.strictObject({
   /** HTTP path the app answers 2xx on when it is ready for traffic. */
   path: z.string().startsWith('/').default('/health'),
+  // Ranges are the target group's (ELBv2 CreateTargetGroup / AWS::ElasticLoadBalancingV2::TargetGroup):
+  // interval 5-300 s, timeout 2-120 s and shorter than the interval, thresholds 2-10.
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
   /** Seconds between checks on the instance and in the target group. */
   intervalSeconds: z.number().int().min(5).max(300).default(10),
+  /** Seconds without an answer that count as a failed check; default min(5, interval - 1). */
+  timeoutSeconds: z.number().int().min(2).max(120).optional(),
   /** Consecutive passes before the instance counts as healthy. */
-  healthyThreshold: z.number().int().min(1).max(10).default(2),
+  healthyThreshold: z.number().int().min(2).max(10).default(2),
+  /** Consecutive failures before the target group counts an instance as unhealthy. */
+  unhealthyThreshold: z.number().int().min(2).max(10).default(2),
   /** Seconds the app gets to become healthy after start before the instance signals FAILURE. */
   gracePeriodSeconds: z.number().int().min(10).max(3600).default(300),
 });
@@ -57,6 +70,7 @@ export const scheduledActionSchema = z
     const problem = cronProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: `invalid cron: ${problem}` });
   }),
+  /** IANA time zone of the recurrence, e.g. Europe/Dublin (default Etc/UTC). */
   timeZone: z.string().optional(),
   minSize: z.number().int().min(0).optional(),
   maxSize: z.number().int().min(0).optional(),
@@ -87,6 +101,13 @@ export const loadBalancerSchema = z
     canonicalHostedZoneId: z.string().optional(),
     /** Security group of the load balancer; the instance accepts proxy traffic only from it. */
     securityGroupId: z.string().optional(),
+    // Target group attributes, for the target group shipper creates (listenerArn). Ranges:
+    // slow start 30-900 s or 0 (off), deregistration delay 0-3600 s.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html
+    /** Seconds over which a newly healthy instance's share of requests ramps up; 0 turns it off. */
+    slowStartSeconds: z.union([z.literal(0), z.number().int().min(30).max(900)]).default(60),
+    /** Seconds a leaving instance keeps its in-flight requests; default the proxy's read timeout + 10. */
+    deregistrationDelaySeconds: z.number().int().min(0).max(3600).optional(),
   })
   .refine((lb) => Boolean(lb.targetGroupArn) !== Boolean(lb.listenerArn), {
     message: 'set exactly one of targetGroupArn or listenerArn',
@@ -113,7 +134,14 @@ export const networkSchema = z.strictObject({
   path: ['dns'],
 });
 
+/** `docker run --memory` / `--memory-reservation` in MiB (Docker's minimum is 6 MiB). */
+const containerMemory = {
+  memoryMiB: z.number().int().min(6).max(1_048_576).optional(),
+  memoryReservationMiB: z.number().int().min(6).max(1_048_576).optional(),
+};
+
 const sidecarCommon = {
+  ...containerMemory,
   enabled: z.boolean().default(true),
   image: imageReferenceSchema.optional(),
   /** For a private registry: a secret holding `username:password` (read at deploy and on the instance). */
@@ -164,6 +192,7 @@ export const customSidecarSchema = z.strictObject({
   environment: z.record(envVarName, z.string()).default({}),
   /** Host ports published by the container (rarely needed: sidecars share the app network). */
   ports: z.array(port).default([]),
+  ...containerMemory,
 });
 
 export const sidecarsSchema = z.strictObject({
@@ -203,7 +232,7 @@ const serviceFields = {
     .prefault({}),
   capacity: capacitySchema.prefault({}),
   /** How long new instances have to signal SUCCESS (ISO-8601). */
-  signalTimeout: isoDuration.default('PT15M'),
+  signalTimeout: isoDuration.refine(withinSignalTimeoutLimit, 'must be longer than zero and at most PT12H, CloudFormation\'s limit for a creation policy timeout').default('PT15M'),
   /** Percentage of new instances that must signal SUCCESS for the group to count as live. */
   minSuccessfulInstancesPercent: z.number().int().min(0).max(100).default(100),
   network: networkSchema,
@@ -237,9 +266,11 @@ export const descriptorFileSchema = z.strictObject({
 /** The JSON Schema editors use for completion: overlays accept any service key plus the environment's own. */
 export function descriptorJsonSchema(): Record<string, unknown> {
   const optionalFields = Object.fromEntries(Object.entries(serviceFields).map(([k, v]) => [k, v.optional()]));
+  // Scheduled actions are per environment only (the loader refuses them in the base).
+  const { scheduledActions: _perEnvironment, ...baseFields } = optionalFields;
   const editorSchema = z
     .strictObject({
-      ...optionalFields,
+      ...baseFields,
       environments: z.record(z.string(), z.strictObject({ ...optionalFields, ...environmentOnlyFields })),
     })
     .meta({ title: 'shipper.yml', description: 'A service deployed by shipper: one base description plus per-environment overlays.' });

@@ -67,7 +67,7 @@ describe('the composed stack', () => {
     const role = (composeStack(load('test'), { imageDigest: DIGEST_A }) as Any).Resources.InstanceRole;
     const statements: Any[] = role.Properties.Policies[0].PolicyDocument.Statement;
     const bySid = Object.fromEntries(statements.filter((s) => s.Sid).map((s) => [s.Sid, s]));
-    expect(bySid.EcrPull.Resource).toEqual(['arn:aws:ecr:eu-west-1:123456789012:repository/hello']);
+    expect(bySid.EcrPull.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:ecr:eu-west-1:123456789012:repository/hello' }]);
     expect(bySid.SignalThisStack).toMatchObject({ Action: ['cloudformation:SignalResource'], Resource: { Ref: 'AWS::StackId' } });
     expect(JSON.stringify(bySid.ReadDeclaredParameters.Resource)).toContain('parameter/hello/database-password');
     for (const s of statements) {

@@ -50,6 +50,7 @@ describe('composeSidecars', () => {
         publish: [[4317, 4317]],
         environment: { OTEL_LOG_LEVEL: 'info' },
         command: ['--config', '/etc/otel.yml'],
+        memory: { limitMiB: 256 },
         logsToRouter: true,
       },
       iamStatements: [],

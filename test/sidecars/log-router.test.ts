@@ -126,7 +126,13 @@ describe('log router config', () => {
     const svc = service({ sidecars: { 'log-router': { retentionDays: 90 } } });
     const router = composeSidecars(input(svc)).find((c) => c.container.name === 'log-router')!;
     expect(router.resources).toEqual({
-      AppLogGroup: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/shipper/hello/test', RetentionInDays: 90 } },
+      AppLogGroup: {
+        Type: 'AWS::Logs::LogGroup',
+        // Kept through a failed first create's rollback, recognisable by its stack tag.
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: { LogGroupName: '/shipper/hello/test', RetentionInDays: 90, Tags: [{ Key: 'shipper:stack', Value: { Ref: 'AWS::StackName' } }] },
+      },
     });
     expect(router.iamStatements).toEqual([
       {

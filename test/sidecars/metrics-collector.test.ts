@@ -66,7 +66,10 @@ describe('metrics collector', () => {
     expect(prometheus['emf_processor']['metric_declaration'][0]['label_matcher']).toBe('^app$');
     expect(c.resources['PrometheusLogGroup']).toEqual({
       Type: 'AWS::Logs::LogGroup',
-      Properties: { LogGroupName: '/shipper/hello/test/prometheus', RetentionInDays: 30 },
+      // Kept through a failed first create's rollback, recognisable by its stack tag.
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { LogGroupName: '/shipper/hello/test/prometheus', RetentionInDays: 30, Tags: [{ Key: 'shipper:stack', Value: { Ref: 'AWS::StackName' } }] },
     });
   });
 

@@ -285,7 +285,12 @@ function toChange(c: PlannedChange, stack: SimStack): cfn.Change {
       ...(c.action !== 'Add' && stack.resources.get(c.logicalId)?.physicalId ? { PhysicalResourceId: stack.resources.get(c.logicalId)!.physicalId } : {}),
       ResourceType: c.resourceType,
       ...(c.action === 'Modify' ? { Replacement: c.replacement ? 'True' : 'False', Scope: ['Properties'] } : {}),
-      Details: [],
+      Details: c.details.map((d) => ({
+        Target: { Attribute: 'Properties', Name: d.property, RequiresRecreation: d.requiresRecreation },
+        Evaluation: d.evaluation,
+        ChangeSource: d.changeSource,
+        ...(d.causingEntity ? { CausingEntity: d.causingEntity } : {}),
+      })),
     } as cfn.ResourceChange,
   };
 }

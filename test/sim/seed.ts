@@ -61,7 +61,7 @@ export function seedStack(cloud: SimCloud, opts: SeedOptions): SeededStack {
         desired: opts.liveDesiredCapacity ?? spec.desired,
         by: 'setup',
         alreadyRunning: true,
-        tags: groupTags({ resource, params, stack, change: { logicalId: id, resourceType: resource.type, action: 'Add', replacement: false } }),
+        tags: groupTags({ resource, params, stack, change: { logicalId: id, resourceType: resource.type, action: 'Add', replacement: false, details: [] } }),
         ...launchSettingsFor(stack, spec.launchResource),
       });
       groups[id] = name;

@@ -14,6 +14,7 @@ export interface DeployOptions extends SessionOptions {
   waitCleanup?: boolean;
   timeout?: string;
   waitBusy?: boolean;
+  allowSharedChange?: boolean;
   commit?: string;
   branch?: string;
 }
@@ -33,6 +34,7 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Cli
       waitCleanup: options.waitCleanup,
       timeoutMs,
       noWaitBusy: options.waitBusy === false,
+      allowSharedChange: options.allowSharedChange,
       journal: releaseJournal(releaseStore(session), session.target, whoIsDeploying(io, options), session.reporter),
     });
     // Anything but live or "no changes" is thrown as a typed error with its own exit code.

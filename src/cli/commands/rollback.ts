@@ -12,6 +12,7 @@ export interface RollbackOptions extends SessionOptions {
   waitCleanup?: boolean;
   timeout?: string;
   waitBusy?: boolean;
+  allowSharedChange?: boolean;
 }
 
 export async function rollbackCommand(options: RollbackOptions, io: CliIo, deps: CliDependencies): Promise<ExitCodeValue> {
@@ -34,6 +35,7 @@ export async function rollbackCommand(options: RollbackOptions, io: CliIo, deps:
       waitCleanup: options.waitCleanup,
       timeoutMs,
       noWaitBusy: options.waitBusy === false,
+      allowSharedChange: options.allowSharedChange,
     });
     return ExitCode.ok;
   } finally {

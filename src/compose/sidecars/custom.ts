@@ -2,6 +2,7 @@
 import { BadInputError } from '../../errors.js';
 import type { CustomSidecar } from '../../descriptor/schema.js';
 import type { SidecarContribution } from '../containers.js';
+import { CUSTOM_SIDECAR_MEMORY_MIB } from './memory.js';
 
 export function customSidecar(sidecar: CustomSidecar): SidecarContribution {
   return {
@@ -13,6 +14,7 @@ export function customSidecar(sidecar: CustomSidecar): SidecarContribution {
       publish: sidecar.ports.map((port): [number, number] => [port, port]),
       environment: { ...sidecar.environment },
       ...(sidecar.command ? { command: [...sidecar.command] } : {}),
+      memory: { limitMiB: sidecar.memoryMiB ?? CUSTOM_SIDECAR_MEMORY_MIB, ...(sidecar.memoryReservationMiB !== undefined ? { reservationMiB: sidecar.memoryReservationMiB } : {}) },
       logsToRouter: true,
     },
     // A custom sidecar gets no AWS permissions of its own; it shares the instance role's.

@@ -8,6 +8,8 @@ import { DEFAULT_SIDECARS_DIR, loadSidecarDefaults, readSidecarFile } from './fi
 import { hostConfigPath, type SidecarInput } from './input.js';
 import { APP_LOG_GROUP_LOGICAL_ID, appLogGroupName, checkLogGroupName, checkRetentionDays } from './names.js';
 import { secretReadStatement } from './secrets.js';
+import { retainedLogGroup } from './log-group.js';
+import { sidecarMemory } from './memory.js';
 import { renderTemplate } from './template.js';
 
 export const LOG_ROUTER_NAME = 'log-router';
@@ -65,6 +67,7 @@ export function renderFluentBitConf(input: SidecarInput): string {
     service: input.service.service,
     env: fluentValue(input.env, 'env'),
     forward_port: String(logRouterForwardPort(input)),
+    mem_buf_limit: `${Math.max(1, Math.floor(sidecarMemory(input.service.sidecars['log-router'], loadSidecarDefaults(sidecarsDir, LOG_ROUTER_NAME)).limitMiB / 4))}MB`,
     tag_prefix: TAG_PREFIX,
     match: MATCH,
     output: renderOutput(input, sidecarsDir),
@@ -75,13 +78,7 @@ function cloudWatchLogs(input: SidecarInput): { statements: IamStatement[]; reso
   const settings = input.service.sidecars['log-router'];
   return {
     resources: {
-      [APP_LOG_GROUP_LOGICAL_ID]: {
-        Type: 'AWS::Logs::LogGroup',
-        Properties: {
-          LogGroupName: appLogGroupName(input.service, input.env),
-          RetentionInDays: checkRetentionDays(settings.retentionDays),
-        },
-      },
+      [APP_LOG_GROUP_LOGICAL_ID]: retainedLogGroup(appLogGroupName(input.service, input.env), checkRetentionDays(settings.retentionDays)),
     },
     statements: [
       {
@@ -111,6 +108,7 @@ export function logRouterSidecar(input: SidecarInput): SidecarContribution {
       image: settings.image ?? defaults.image,
       files: [{ hostPath: confPath, content }],
       mounts: [{ hostPath: confPath, containerPath: defaults.string('configPath'), readOnly: true }],
+      memory: sidecarMemory(settings, defaults),
       publish: [],
       // Loopback only: the Docker daemon on the host is the only sender, nothing outside should be.
       extraArgs: ['--publish', `127.0.0.1:${port}:${port}`],

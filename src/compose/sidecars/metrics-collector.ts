@@ -7,6 +7,8 @@ import type { HostFile, IamStatement, Mount, SidecarContribution } from '../cont
 import { DEFAULT_SIDECARS_DIR, loadSidecarDefaults, readSidecarFile, type SidecarDefaults } from './files.js';
 import { APP_CONTAINER_NAME, hostConfigPath, type SidecarInput } from './input.js';
 import { checkNamespace, metricsNamespace, prometheusLogGroupName, PROMETHEUS_LOG_GROUP_LOGICAL_ID, checkRetentionDays, checkLogGroupName } from './names.js';
+import { retainedLogGroup } from './log-group.js';
+import { sidecarMemory } from './memory.js';
 import { renderTemplate } from './template.js';
 
 export const METRICS_COLLECTOR_NAME = 'metrics-collector';
@@ -129,19 +131,17 @@ export function metricsCollectorSidecar(input: SidecarInput): SidecarContributio
   const rootfs = defaults.string('hostRootMount');
   const resources: Record<string, unknown> = {};
   if (prometheusTarget(input)) {
-    resources[PROMETHEUS_LOG_GROUP_LOGICAL_ID] = {
-      Type: 'AWS::Logs::LogGroup',
-      Properties: {
-        LogGroupName: prometheusLogGroupName(input.service, input.env),
-        RetentionInDays: checkRetentionDays(input.service.sidecars['log-router'].retentionDays),
-      },
-    };
+    resources[PROMETHEUS_LOG_GROUP_LOGICAL_ID] = retainedLogGroup(
+      prometheusLogGroupName(input.service, input.env),
+      checkRetentionDays(input.service.sidecars['log-router'].retentionDays),
+    );
   }
   return {
     container: {
       name: METRICS_COLLECTOR_NAME,
       image: settings.image ?? defaults.image,
       ...filesAndMounts(input, defaults),
+      memory: sidecarMemory(settings, defaults),
       publish: [],
       // The agent reads host, not container, figures from these (gopsutil's documented variables).
       environment: {

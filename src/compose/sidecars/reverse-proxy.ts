@@ -5,6 +5,7 @@
 import type { SidecarContribution } from '../containers.js';
 import { DEFAULT_SIDECARS_DIR, loadSidecarDefaults, readSidecarFile } from './files.js';
 import { APP_CONTAINER_NAME, hostConfigPath, type SidecarInput } from './input.js';
+import { sidecarMemory } from './memory.js';
 import { renderTemplate } from './template.js';
 
 export const REVERSE_PROXY_NAME = 'reverse-proxy';
@@ -77,6 +78,7 @@ export function reverseProxySidecar(input: SidecarInput): SidecarContribution {
       files: [{ hostPath: confPath, content: renderNginxConf(nginxTemplateValues(input), sidecarsDir) }],
       mounts: [{ hostPath: confPath, containerPath: defaults.string('configPath'), readOnly: true }],
       publish: [[settings.listenPort, settings.listenPort]],
+      memory: sidecarMemory(settings, defaults),
       environment: {},
       logsToRouter: true,
     },
