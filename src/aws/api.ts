@@ -12,6 +12,7 @@ import type * as ecr from '@aws-sdk/client-ecr';
 import type * as sts from '@aws-sdk/client-sts';
 import type * as ssm from '@aws-sdk/client-ssm';
 import type * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
+import type * as logs from '@aws-sdk/client-cloudwatch-logs';
 
 type Out<T> = Omit<T, '$metadata'>;
 
@@ -50,6 +51,11 @@ export interface LoadBalancingApi {
   describeTargetHealth(input: elbv2.DescribeTargetHealthCommandInput): Promise<Out<elbv2.DescribeTargetHealthCommandOutput>>;
 }
 
+/** Read-only: the boot log a failed instance left in the service's log group. */
+export interface LogsApi {
+  getLogEvents(input: logs.GetLogEventsCommandInput, options?: { abortSignal?: AbortSignal }): Promise<Out<logs.GetLogEventsCommandOutput>>;
+}
+
 /** Everything a deploy needs from AWS, created once per command. */
 export interface AwsClients {
   cloudFormation: CloudFormationApi;
@@ -59,6 +65,8 @@ export interface AwsClients {
   ssm: SsmApi;
   /** Target health for `status`; optional because deploys never need it. */
   elbv2?: LoadBalancingApi;
+  /** Boot logs of failed instances for the failure report; optional because a report without them still stands. */
+  logs?: LogsApi;
 }
 
 /** Injected time, so a ten-minute deploy is a millisecond test. */

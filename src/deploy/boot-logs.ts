@@ -1,0 +1,112 @@
+/**
+ * What a failed instance said about itself. cfn-signal carries no reason and the rollback
+ * terminates the instance, so on FAILURE the boot script copies the tail of its log into the
+ * service's log group, stream `boot/<instance-id>`, before it signals. This reads those streams
+ * back for the failure report: read-only, within one small time budget for the whole report,
+ * and never failing it (anything that goes wrong becomes a sentence in the report instead).
+ */
+import type { Clock, LogsApi } from '../aws/api.js';
+import { appLogGroupName } from '../compose/sidecars/index.js';
+import type { ServiceEnvironment } from '../descriptor/schema.js';
+import type { BootLog } from '../report/events.js';
+
+/** Total time the boot logs may add to a failure report, however many instances failed. */
+export const BOOT_LOG_BUDGET_MS = 5000;
+/** The boot script writes about 50 lines; read no more than that per instance. */
+export const BOOT_LOG_MAX_LINES = 50;
+/** A failure with many instances needs a few of them to say why; the rest would say the same. */
+export const BOOT_LOG_MAX_INSTANCES = 3;
+
+export function bootLogStream(instanceId: string): string {
+  return `boot/${instanceId}`;
+}
+
+/** The app log group the boot script writes to, when the log router ships to CloudWatch Logs. */
+export function bootLogGroupName(target: ServiceEnvironment): string | undefined {
+  const router = target.service.sidecars['log-router'];
+  return router.enabled && router.output === 'cloudwatch' ? appLogGroupName(target.service, target.env) : undefined;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+export class BootLogReader {
+  private readonly read = new Map<string, BootLog>();
+  private spentMs = 0;
+
+  constructor(
+    private readonly logs: LogsApi | undefined,
+    private readonly clock: Clock,
+    private readonly logGroup: string | undefined,
+    private readonly budgetMs = BOOT_LOG_BUDGET_MS,
+  ) {}
+
+  /** Reads the streams of instances not read yet; the first few instances only. */
+  async capture(instanceIds: readonly string[]): Promise<void> {
+    if (!this.logGroup) return;
+    const fresh = instanceIds.filter((id) => !this.read.has(id)).slice(0, Math.max(0, BOOT_LOG_MAX_INSTANCES - this.read.size));
+    if (fresh.length === 0) return;
+    const started = this.clock.now().getTime();
+    const budget = this.budgetMs - this.spentMs;
+    const logs = await Promise.all(fresh.map((id) => this.readOne(this.logGroup!, id, budget)));
+    for (const log of logs) this.read.set(log.instanceId, log);
+    this.spentMs += Math.max(0, this.clock.now().getTime() - started);
+  }
+
+  /** What was read, in the order the instances failed. */
+  results(): BootLog[] {
+    return [...this.read.values()];
+  }
+
+  private async readOne(logGroup: string, instanceId: string, budgetMs: number): Promise<BootLog> {
+    const stream = bootLogStream(instanceId);
+    const log: BootLog = { instanceId, logGroup, stream, lines: [] };
+    if (!this.logs) return { ...log, unreadable: 'no CloudWatch Logs client' };
+    if (budgetMs <= 0) return { ...log, unreadable: `no time left to read it (${seconds(this.budgetMs)} for all boot logs)` };
+    try {
+      const logs = this.logs;
+      const out = await within(this.clock, budgetMs, (abortSignal) =>
+        logs.getLogEvents({ logGroupName: logGroup, logStreamName: stream, limit: BOOT_LOG_MAX_LINES, startFromHead: false }, { abortSignal }),
+      );
+      if (out === TIMED_OUT) return { ...log, unreadable: `CloudWatch Logs did not answer within ${seconds(budgetMs)}` };
+      // Newest events last; a multi-line event is still lines of the log.
+      const lines = (out.events ?? []).flatMap((e) => (e.message ?? '').replace(/\n$/, '').split('\n'));
+      return lines.length ? { ...log, lines: lines.slice(-BOOT_LOG_MAX_LINES) } : { ...log, unreadable: 'the stream is empty' };
+    } catch (err) {
+      return { ...log, unreadable: describeError(err) };
+    }
+  }
+}
+
+/** Settles with the call's answer, or TIMED_OUT once `ms` of the injected clock have passed (the call is aborted). */
+async function within<T>(clock: Clock, ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T | typeof TIMED_OUT> {
+  const abort = new AbortController();
+  const stopTimer = new AbortController();
+  const answer = call(abort.signal);
+  // Start the timer on the next turn of the event loop: an answer that is already there wins
+  // even on a simulated clock, whose sleeps return at once.
+  const timer = new Promise<void>((resolve) => setImmediate(resolve)).then(() => clock.sleep(ms, stopTimer.signal)).then((): typeof TIMED_OUT => TIMED_OUT);
+  try {
+    const first = await Promise.race([answer, timer]);
+    if (first === TIMED_OUT) {
+      abort.abort();
+      answer.catch(() => undefined);
+    }
+    return first;
+  } finally {
+    stopTimer.abort();
+  }
+}
+
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  if (err.name === 'ResourceNotFoundException') {
+    // "The specified log stream does not exist." / "The specified log group does not exist."
+    return /group/i.test(err.message) ? 'the log group does not exist (a failed first deploy deletes it)' : 'the instance wrote no boot log (no such stream)';
+  }
+  if (/AccessDenied/i.test(err.name)) return `access denied: the deploying role needs logs:GetLogEvents on the log group (${err.message})`;
+  return `${err.name}: ${err.message}`;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10}s`;
+}
