@@ -177,6 +177,7 @@ export class TtyReporter implements Reporter {
     const spinning = this.spinner.isSpinning;
     if (spinning) this.spinner.clear();
     this.out.write(lines.map((l) => `${l}\n`).join(''));
+    if (spinning && this.phaseActive && this.spinner.text !== this.phaseTitle) this.spinner.text = this.phaseTitle;
     if (spinning) this.spinner.render();
   }
 
