@@ -40,16 +40,21 @@ export class BootLogReader {
     private readonly budgetMs = BOOT_LOG_BUDGET_MS,
   ) {}
 
-  /** Reads the streams of instances not read yet; the first few instances only. */
+  /** Reads the streams of instances not read yet (the first few instances only), all at once. */
   async capture(instanceIds: readonly string[]): Promise<void> {
     if (!this.logGroup) return;
     const fresh = instanceIds.filter((id) => !this.read.has(id)).slice(0, Math.max(0, BOOT_LOG_MAX_INSTANCES - this.read.size));
     if (fresh.length === 0) return;
     const started = this.clock.now().getTime();
     const budget = this.budgetMs - this.spentMs;
-    const logs = await Promise.all(fresh.map((id) => this.readOne(this.logGroup!, id, budget)));
-    for (const log of logs) this.read.set(log.instanceId, log);
-    this.spentMs += Math.max(0, this.clock.now().getTime() - started);
+    const deadline = new Deadline(this.clock, budget);
+    try {
+      const logs = await Promise.all(fresh.map((id) => this.readOne(this.logGroup!, id, deadline)));
+      for (const log of logs) this.read.set(log.instanceId, log);
+    } finally {
+      deadline.dispose();
+      this.spentMs += Math.max(0, this.clock.now().getTime() - started);
+    }
   }
 
   /** What was read, in the order the instances failed. */
@@ -57,43 +62,63 @@ export class BootLogReader {
     return [...this.read.values()];
   }
 
-  private async readOne(logGroup: string, instanceId: string, budgetMs: number): Promise<BootLog> {
+  private async readOne(logGroup: string, instanceId: string, deadline: Deadline): Promise<BootLog> {
     const stream = bootLogStream(instanceId);
     const log: BootLog = { instanceId, logGroup, stream, lines: [] };
     if (!this.logs) return { ...log, unreadable: 'no CloudWatch Logs client' };
-    if (budgetMs <= 0) return { ...log, unreadable: `no time left to read it (${seconds(this.budgetMs)} for all boot logs)` };
+    if (deadline.ms <= 0) return { ...log, unreadable: `no time left to read it (${seconds(this.budgetMs)} for all boot logs)` };
     try {
-      const logs = this.logs;
-      const out = await within(this.clock, budgetMs, (abortSignal) =>
-        logs.getLogEvents({ logGroupName: logGroup, logStreamName: stream, limit: BOOT_LOG_MAX_LINES, startFromHead: false }, { abortSignal }),
+      const out = await deadline.race(
+        this.logs.getLogEvents({ logGroupName: logGroup, logStreamName: stream, limit: BOOT_LOG_MAX_LINES, startFromHead: false }, { abortSignal: deadline.signal }),
       );
-      if (out === TIMED_OUT) return { ...log, unreadable: `CloudWatch Logs did not answer within ${seconds(budgetMs)}` };
+      if (out === TIMED_OUT) return { ...log, unreadable: timedOut(deadline) };
       // Newest events last; a multi-line event is still lines of the log.
       const lines = (out.events ?? []).flatMap((e) => (e.message ?? '').replace(/\n$/, '').split('\n'));
       return lines.length ? { ...log, lines: lines.slice(-BOOT_LOG_MAX_LINES) } : { ...log, unreadable: 'the stream is empty' };
     } catch (err) {
-      return { ...log, unreadable: describeError(err) };
+      // A call aborted by the deadline may reject before the deadline's own answer arrives.
+      return { ...log, unreadable: deadline.signal.aborted ? timedOut(deadline) : describeError(err) };
     }
   }
 }
 
-/** Settles with the call's answer, or TIMED_OUT once `ms` of the injected clock have passed (the call is aborted). */
-async function within<T>(clock: Clock, ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T | typeof TIMED_OUT> {
-  const abort = new AbortController();
-  const stopTimer = new AbortController();
-  const answer = call(abort.signal);
-  // Start the timer on the next turn of the event loop: an answer that is already there wins
-  // even on a simulated clock, whose sleeps return at once.
-  const timer = new Promise<void>((resolve) => setImmediate(resolve)).then(() => clock.sleep(ms, stopTimer.signal)).then((): typeof TIMED_OUT => TIMED_OUT);
-  try {
-    const first = await Promise.race([answer, timer]);
-    if (first === TIMED_OUT) {
-      abort.abort();
-      answer.catch(() => undefined);
-    }
+/**
+ * One timer on the injected clock for a batch of calls: when it runs out, every call still
+ * waiting is aborted and answered TIMED_OUT. (One timer, not one per call, so parallel reads
+ * share the time rather than each taking all of it.)
+ */
+class Deadline {
+  private readonly abort = new AbortController();
+  private readonly stop = new AbortController();
+  private readonly expired: Promise<typeof TIMED_OUT>;
+
+  constructor(
+    clock: Clock,
+    readonly ms: number,
+  ) {
+    // Start the timer on the next turn of the event loop: an answer that is already there wins
+    // even on a simulated clock, whose sleeps return at once.
+    this.expired = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => (ms > 0 ? clock.sleep(ms, this.stop.signal) : undefined))
+      .then((): typeof TIMED_OUT => {
+        if (!this.stop.signal.aborted) this.abort.abort();
+        return TIMED_OUT;
+      });
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  async race<T>(call: Promise<T>): Promise<T | typeof TIMED_OUT> {
+    const first = await Promise.race([call, this.expired]);
+    if (first === TIMED_OUT) call.catch(() => undefined);
     return first;
-  } finally {
-    stopTimer.abort();
+  }
+
+  /** Stops the timer once every call has answered. */
+  dispose(): void {
+    this.stop.abort();
   }
 }
 
@@ -105,6 +130,10 @@ function describeError(err: unknown): string {
   }
   if (/AccessDenied/i.test(err.name)) return `access denied: the deploying role needs logs:GetLogEvents on the log group (${err.message})`;
   return `${err.name}: ${err.message}`;
+}
+
+function timedOut(deadline: Deadline): string {
+  return `CloudWatch Logs did not answer within ${seconds(deadline.ms)}`;
 }
 
 function seconds(ms: number): string {

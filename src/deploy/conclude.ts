@@ -54,10 +54,14 @@ export async function concludeOperation(ctx: DeployContext, c: Conclusion): Prom
   ctx.reporter.emit({ type: 'phase', phase: 'outcome', title: `${stackName} did not go live` });
   const report = await buildFailureReport(ctx, c.target, result, startedAt, c.journal);
   ctx.reporter.emit({ type: 'deploy.failed', report });
-  // A cancelled update has no failed resource to blame (CloudFormation marks them "cancelled"): say why it was cancelled.
-  const rootCause = report.rootCause ? `${report.rootCause.logicalId}: ${report.rootCause.reason}` : report.cancelled ? `cancelled by ${describeCancellation(report.cancelled)}` : report.finalStatus;
+  // A cancelled update has no failed resource to blame (CloudFormation marks them "cancelled"): say what cancelled it.
+  const cancelledBy = report.cancelled ? `by ${describeCancellation(report.cancelled)}` : undefined;
+  const rootCause = report.rootCause ? `${report.rootCause.logicalId}: ${report.rootCause.reason}` : (cancelledBy ?? report.finalStatus);
   const stuck = needsAttention(report.finalStatus);
   await c.journal?.finished({ status: stuck ? 'needs-attention' : result.cancelled ? 'cancelled' : 'rolled-back', endedAt, rootCause, stack: result.stack });
   if (stuck) throw new NeedsAttentionError(`${stackName} is ${report.finalStatus}: ${rootCause}`);
+  if (cancelledBy) {
+    throw new DeployRolledBackError(`deploy cancelled ${cancelledBy} and rolled back (${report.finalStatus})${report.rootCause ? `: ${rootCause}` : ''}`);
+  }
   throw new DeployRolledBackError(`${result.cancelled ? 'deploy cancelled' : 'deploy failed'} and rolled back (${report.finalStatus}): ${rootCause}`);
 }
