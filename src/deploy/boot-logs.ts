@@ -124,10 +124,9 @@ class Deadline {
 
 function describeError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  if (err.name === 'ResourceNotFoundException') {
-    // "The specified log stream does not exist." / "The specified log group does not exist."
-    return /group/i.test(err.message) ? 'the log group does not exist (a failed first deploy deletes it)' : 'the instance wrote no boot log (no such stream)';
-  }
+  // AWS says "The specified log stream does not exist." (or "... log group ..."): the instance
+  // wrote no boot log, or the log group went with a failed first create.
+  if (err.name === 'ResourceNotFoundException') return `not found: ${err.message}`;
   if (/AccessDenied/i.test(err.name)) return `access denied: the deploying role needs logs:GetLogEvents on the log group (${err.message})`;
   return `${err.name}: ${err.message}`;
 }

@@ -45,10 +45,10 @@ describe('BootLogReader', () => {
     await new BootLogReader(logs, clock, '/shipper/gone/test').capture(['i-0aaa']);
     const reader = new BootLogReader(logs, clock, GROUP);
     await reader.capture(['i-0aaa']);
-    expect(reader.results()[0]!.unreadable).toBe('the instance wrote no boot log (no such stream)');
+    expect(reader.results()[0]!.unreadable).toBe('not found: The specified log stream does not exist.');
     const noGroup = new BootLogReader(logs, clock, '/shipper/gone/test');
     await noGroup.capture(['i-0aaa']);
-    expect(noGroup.results()[0]!.unreadable).toBe('the log group does not exist (a failed first deploy deletes it)');
+    expect(noGroup.results()[0]!.unreadable).toBe('not found: The specified log group does not exist.');
     const noClient = new BootLogReader(undefined, clock, GROUP);
     await noClient.capture(['i-0aaa']);
     expect(noClient.results()[0]!.unreadable).toBe('no CloudWatch Logs client');

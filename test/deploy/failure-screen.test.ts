@@ -90,7 +90,7 @@ describe('the failed instances speak on the failure screen', () => {
     w.cloud.scriptInstances([{ signal: 'FAILURE', afterSeconds: 150 }]);
     const run = await w.run(['deploy', '--env', 'test', '--image-tag', 'v2']);
     expect(run.code).toBe(ExitCode.deployRolledBack);
-    expect(run.stdout).toMatch(/i-[0-9a-f]{17}  signalled FAILURE; boot log boot\/i-[0-9a-f]{17} could not be read: the instance wrote no boot log \(no such stream\)/);
+    expect(run.stdout).toMatch(/i-[0-9a-f]{17}  signalled FAILURE; boot log boot\/i-[0-9a-f]{17} could not be read: not found: The specified log stream does not exist\./);
     expect(run.stdout).toMatch(/Root cause\n\s+AutoScalingGroup .*UPDATE_FAILED/);
     expect(run.stdout).toContain('Next steps');
   });

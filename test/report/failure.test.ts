@@ -65,7 +65,7 @@ describe('formatFailureReport', () => {
         ],
         bootLogs: [
           { instanceId: 'i-0aaa1111bbbb2222c', logGroup: '/shipper/hello/test', stream: 'boot/i-0aaa1111bbbb2222c', lines: bootLog },
-          { instanceId: 'i-0ddd3333eeee4444f', logGroup: '/shipper/hello/test', stream: 'boot/i-0ddd3333eeee4444f', lines: [], unreadable: 'the instance wrote no boot log (no such stream)' },
+          { instanceId: 'i-0ddd3333eeee4444f', logGroup: '/shipper/hello/test', stream: 'boot/i-0ddd3333eeee4444f', lines: [], unreadable: 'not found: The specified log stream does not exist.' },
         ],
       }),
     );
@@ -74,7 +74,7 @@ describe('formatFailureReport', () => {
     expect(text).toContain('    | boot line 41\n    | boot line 42');
     expect(text).toContain('    | boot line 50');
     expect(text).not.toContain('boot line 40\n');
-    expect(text).toContain('i-0ddd3333eeee4444f  signalled FAILURE; boot log boot/i-0ddd3333eeee4444f could not be read: the instance wrote no boot log (no such stream)');
+    expect(text).toContain('i-0ddd3333eeee4444f  signalled FAILURE; boot log boot/i-0ddd3333eeee4444f could not be read: not found: The specified log stream does not exist.');
   });
 
   it('names the root cause: logical id, type, status and the reason with its double spaces collapsed', () => {

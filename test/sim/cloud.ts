@@ -51,6 +51,8 @@ export class SimCloud {
   readonly logs: SimLogs;
   callerArn: string;
   defaultInstanceScript: InstanceScript = DEFAULT_INSTANCE_SCRIPT;
+  /** Where failing instances write their boot log; the simulated CloudWatch Logs unless a test points it elsewhere (moto). */
+  bootLogSink?: (logGroup: string, instanceId: string, lines: string[]) => void;
   private readonly instanceScripts: InstanceScript[] = [];
 
   constructor(opts: SimCloudOptions = {}) {
@@ -68,7 +70,7 @@ export class SimCloud {
       autoScaling: this.autoScaling,
       timings: this.timings,
       nextInstanceScript: () => this.instanceScripts.shift() ?? this.defaultInstanceScript,
-      writeBootLog: (group, instanceId, lines) => this.logs.createGroup(group).putLines(group, `boot/${instanceId}`, lines),
+      writeBootLog: (group, instanceId, lines) => (this.bootLogSink ? this.bootLogSink(group, instanceId, lines) : this.logs.createGroup(group).putLines(group, `boot/${instanceId}`, lines)),
     };
     this.cloudFormation = new SimCloudFormation(world, this.region, this.account);
     this.ecr = new SimEcr(this.clock, this.account);
