@@ -183,3 +183,18 @@ describe('SIGTERM (Buildkite cancelling the job) during an update', () => {
     expect(touchesOf(w.cloud, w.oldGroup)).toEqual([]);
   });
 });
+
+describe('`shipper watch` on a deploy that fails', () => {
+  it('shows the same failure screen: the boot log of the failed instance and the release that still serves', async () => {
+    const w = world();
+    expect((await w.run(['deploy', '--env', 'test', '--image-tag', 'v1'])).code).toBe(ExitCode.ok);
+    w.cloud.scriptInstances([{ signal: 'FAILURE', afterSeconds: 150, bootLog: ['[shipper-boot] pulling hello@sha256:2222…', '[shipper-boot] FAILED at step pull: manifest unknown'] }]);
+    const { error } = await deployUntil(w, 'detach', (e) => e.type === 'operation.started');
+    expect(error).toBeInstanceOf(DetachedError);
+
+    const run = await w.run(['watch', '--env', 'test']);
+    expect(run.code).toBe(ExitCode.deployRolledBack);
+    expect(run.stdout).toMatch(/Deploy failed and was rolled back\. The previous release is still live\.\nRelease #1 still serves: v1 \(111111111111\), deployed 2026-11-23 \d\d:\d\d UTC by alice[^,]*, from group hello-test-AutoScalingGroup-\w+\.\n/);
+    expect(run.stdout).toMatch(/i-[0-9a-f]{17}  signalled FAILURE; its boot log \(\/shipper\/hello\/test boot\/i-[0-9a-f]{17}\):\n    \| \[shipper-boot\] pulling hello@sha256:2222…\n    \| \[shipper-boot\] FAILED at step pull: manifest unknown\n/);
+  });
+});
