@@ -94,11 +94,6 @@ export class DetachedError extends ShipperError {
   readonly exitCode = ExitCode.detached;
 }
 
-/** Ctrl-C (or SIGTERM) before anything changed, e.g. at a confirmation prompt: exits 130 like any interrupt. */
-export class InterruptedError extends ShipperError {
-  readonly exitCode = ExitCode.detached;
-}
-
 export class AwsCallError extends ShipperError {
   readonly exitCode = ExitCode.aws;
 }

@@ -6,7 +6,7 @@
 import type { BootLog, Cancellation, FailedActivity, FailureReport, PreviousRelease } from './events.js';
 import { normaliseReason } from './stack-line.js';
 import { type Style, noStyle } from './style.js';
-import { formatElapsed } from './time.js';
+import { formatElapsed, formatTimestamp } from './time.js';
 
 export const MAX_ACTIVITIES = 5;
 export const MAX_INSTANCES = 3;
@@ -65,7 +65,7 @@ function formatTimeout(seconds: number): string {
 export function previousReleaseLine(r: PreviousRelease | undefined, groupName: string | undefined): string {
   const who = r?.number !== undefined ? `Release #${r.number}` : 'The previous release';
   const image = [r?.tag, r?.digest ? `(${shortDigestOf(r.digest)})` : undefined].filter(Boolean).join(' ');
-  const when = r?.deployedAt ? `deployed ${r.deployedAt.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC')}` : '';
+  const when = r?.deployedAt ? `deployed ${formatTimestamp(r.deployedAt)}` : '';
   const by = r?.by ? `${when ? '' : 'deployed '}by ${r.by}` : '';
   const details = [image, [when, by].filter(Boolean).join(' ')].filter(Boolean).join(', ');
   const group = groupName ? `from group ${groupName}` : 'from the previous group';

@@ -138,7 +138,7 @@ export class TtyReporter implements Reporter {
         return;
       case 'operation.cancelling':
         this.phaseTitle = 'Cancelling the update; CloudFormation rolls back to the previous release';
-        this.print(formatNotice(event, s, this.utc));
+        this.print(formatNotice(event, s));
         return;
       case 'plan.no-changes':
         this.settle(s.ok('✔'), formatNotice(event, s));

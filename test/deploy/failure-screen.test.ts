@@ -132,7 +132,7 @@ describe('the failure screen names the release that still serves', () => {
     const run = await w.run(['deploy', '--env', 'test', '--image-tag', 'v2']);
     expect(run.code).toBe(ExitCode.deployRolledBack);
     expect(run.stdout).toMatch(
-      new RegExp(`Deploy failed and was rolled back\\. The previous release is still live\\.\\nRelease #1 still serves: v1 \\(111111111111\\), deployed 2026-11-23 \\d\\d:\\d\\d UTC by alice[^,]*@${os.hostname()}, from group ${group}\\.\\n`),
+      new RegExp(`Deploy failed and was rolled back\\. The previous release is still live\\.\\nRelease #1 still serves: v1 \\(111111111111\\), deployed 2026-11-23 \\d\\d:\\d\\d:\\d\\d UTC by alice[^,]*@${os.hostname()}, from group ${group}\\.\\n`),
     );
     w.cloud.scriptInstances([{ signal: 'FAILURE', afterSeconds: 150 }]);
     const json = await w.run(['deploy', '--env', 'test', '--image-tag', 'v2', '--json']);

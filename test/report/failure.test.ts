@@ -20,7 +20,7 @@ describe('formatFailureReport', () => {
     const previousRelease = { number: 7, tag: 'v1', digest: `sha256:${'1'.repeat(64)}`, deployedAt: '2026-11-23T06:25:30.000Z', by: 'alice@laptop' };
     const lines = formatFailureReport(failureReport({ previousRelease }));
     expect(lines[1]).toBe(
-      'Release #7 still serves: v1 (111111111111), deployed 2026-11-23 06:25 UTC by alice@laptop, from group charge-central-test-autoScalingGroup-0OLDGROUP.',
+      'Release #7 still serves: v1 (111111111111), deployed 2026-11-23 06:25:30 UTC by alice@laptop, from group charge-central-test-autoScalingGroup-0OLDGROUP.',
     );
   });
 

@@ -184,7 +184,7 @@ describe('TtyReporter while an update is cancelled and rolled back', () => {
 
   it('the live line says it is rolling back, the notice says what cancelled it once, and the end says cancelled', () => {
     const out = new TerminalStream();
-    const reporter = new TtyReporter(out, { color: false, spinner: true, utc: true });
+    const reporter = new TtyReporter(out, { color: false, spinner: true });
     try {
       reporter.emit({ type: 'phase', phase: 'rollout', title: 'Rolling out v2 to s' });
       const cancelling = writtenDuring(out, () =>

@@ -194,7 +194,7 @@ describe('`shipper watch` on a deploy that fails', () => {
 
     const run = await w.run(['watch', '--env', 'test']);
     expect(run.code).toBe(ExitCode.deployRolledBack);
-    expect(run.stdout).toMatch(/Deploy failed and was rolled back\. The previous release is still live\.\nRelease #1 still serves: v1 \(111111111111\), deployed 2026-11-23 \d\d:\d\d UTC by alice[^,]*, from group hello-test-AutoScalingGroup-\w+\.\n/);
+    expect(run.stdout).toMatch(/Deploy failed and was rolled back\. The previous release is still live\.\nRelease #1 still serves: v1 \(111111111111\), deployed 2026-11-23 \d\d:\d\d:\d\d UTC by alice[^,]*, from group hello-test-AutoScalingGroup-\w+\.\n/);
     expect(run.stdout).toMatch(/i-[0-9a-f]{17}  signalled FAILURE; its boot log \(\/shipper\/hello\/test boot\/i-[0-9a-f]{17}\):\n    \| \[shipper-boot\] pulling hello@sha256:2222…\n    \| \[shipper-boot\] FAILED at step pull: manifest unknown\n/);
   });
 });
