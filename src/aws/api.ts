@@ -58,6 +58,11 @@ export interface RetainedLogGroupsApi {
   deleteLogGroup(input: logs.DeleteLogGroupCommandInput): Promise<Out<logs.DeleteLogGroupCommandOutput>>;
 }
 
+/** Read-only: the boot log a failed instance left in the service's log group. */
+export interface LogsApi {
+  getLogEvents(input: logs.GetLogEventsCommandInput, options?: { abortSignal?: AbortSignal }): Promise<Out<logs.GetLogEventsCommandOutput>>;
+}
+
 /** Everything a deploy needs from AWS, created once per command. */
 export interface AwsClients {
   cloudFormation: CloudFormationApi;
@@ -69,6 +74,8 @@ export interface AwsClients {
   elbv2?: LoadBalancingApi;
   /** CloudWatch Logs, for log groups retained by a failed first create; absent means none are looked for. */
   retainedLogGroups?: RetainedLogGroupsApi;
+  /** Boot logs of failed instances for the failure report; optional because a report without them still stands. */
+  logs?: LogsApi;
 }
 
 /** Injected time, so a ten-minute deploy is a millisecond test. */

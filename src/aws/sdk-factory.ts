@@ -30,7 +30,8 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
   let lb: Promise<{ client: import('@aws-sdk/client-elastic-load-balancing-v2').ElasticLoadBalancingV2Client; mod: typeof import('@aws-sdk/client-elastic-load-balancing-v2') }> | undefined;
   const loadBalancing = () =>
     (lb ??= import('@aws-sdk/client-elastic-load-balancing-v2').then((mod) => ({ mod, client: new mod.ElasticLoadBalancingV2Client(config) })));
-  // Only a first create looks for retained log groups: load that client on first use too.
+  // Only a first create (retained log groups) and a failure report (boot logs) use CloudWatch Logs:
+  // load that client on first use.
   let cwl: Promise<{ client: import('@aws-sdk/client-cloudwatch-logs').CloudWatchLogsClient; mod: typeof import('@aws-sdk/client-cloudwatch-logs') }> | undefined;
   const cloudWatchLogs = () => (cwl ??= import('@aws-sdk/client-cloudwatch-logs').then((mod) => ({ mod, client: new mod.CloudWatchLogsClient(config) })));
   return {
@@ -69,6 +70,12 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
       putParameter: (i) => sm.send(new ssm.PutParameterCommand(i)),
       getParameter: (i) => sm.send(new ssm.GetParameterCommand(i)),
       getParameterHistory: (i) => sm.send(new ssm.GetParameterHistoryCommand(i)),
+    },
+    logs: {
+      getLogEvents: async (i, options) => {
+        const { mod, client } = await cloudWatchLogs();
+        return client.send(new mod.GetLogEventsCommand(i), { abortSignal: options?.abortSignal });
+      },
     },
     elbv2: {
       describeTargetHealth: async (i) => {

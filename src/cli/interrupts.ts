@@ -26,7 +26,8 @@ export function installInterrupts(io: CliIo, exitNow: (code: number) => void, mo
       exitNow(reportError(new InterruptedError(`${signal}: stopped before any change was made`), io, mode));
       return;
     }
-    if (!interrupt.signal.aborted) interrupt.abort();
+    // The reason says what cancelled the update (Ctrl-C or SIGTERM) on the failure screen.
+    if (!interrupt.signal.aborted) interrupt.abort(signal);
     else {
       io.stderr.write(`\n${signal} again: leaving now; CloudFormation finishes the operation by itself\n`);
       detach.abort();

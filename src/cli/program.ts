@@ -16,12 +16,14 @@ Exit codes:
   0  success (or nothing to change)
   2  bad input: descriptor, fragment or flags (nothing in AWS was touched)
   3  preflight refused (account, image, stack state; nothing was changed)
-  4  deploy failed and rolled back; the previous release is still live
+  4  deploy failed (or was cancelled: Ctrl-C, SIGTERM, --timeout) and rolled back;
+     the previous release is still live
   5  the stack needs attention (e.g. UPDATE_ROLLBACK_FAILED)
-  6  aborted at a confirmation prompt
+  6  answered no at a confirmation prompt
   7  an AWS call failed (credentials, network, permissions)
-  130 interrupted: before the update started nothing changed; after it, CloudFormation
-      finishes the operation by itself (follow it with shipper watch)
+  130 interrupted: before the update started (a prompt included) nothing changed; after it
+      (a second Ctrl-C), CloudFormation finishes the operation by itself (follow it with
+      shipper watch)
   1  a bug in shipper (SHIPPER_DEBUG=1 shows the stack trace)
 With --json, a failure also ends stdout with one {"type":"error","exitCode":N,...} event.
 Times are shown in UTC.`;

@@ -6,9 +6,10 @@ import type { Stack } from '@aws-sdk/client-cloudformation';
 import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { DeployRolledBackError, NeedsAttentionError } from '../errors.js';
 import { needsAttention } from '../stack-events/status.js';
+import { describeCancellation } from '../report/failure.js';
 import { elapsedSeconds, type DeployContext } from './context.js';
 import type { DeployJournal } from './deploy.js';
-import { buildFailureReport } from './failure-report.js';
+import { buildFailureReport, type ReleaseLookup } from './failure-report.js';
 import type { FollowResult } from './follow.js';
 import { stackOutputs } from './stack-state.js';
 
@@ -17,13 +18,10 @@ export interface Conclusion {
   result: FollowResult;
   startedAt: Date;
   waitCleanup?: boolean;
-  journal?: DeployJournal;
+  /** A journal that can also name releases (releases/journal.ts) lets the failure report name the live one. */
+  journal?: DeployJournal & Partial<ReleaseLookup>;
 }
 
-const CANCELLED_BECAUSE = {
-  interrupt: 'interrupted by the operator',
-  timeout: 'the new group was not live within the --timeout',
-} as const;
 
 /** The moment a followed operation makes the new release live (deploy, rollback or watch). */
 export function announceLive(ctx: DeployContext, target: ServiceEnvironment, stack: Stack, startedAt: Date, waitCleanup: boolean | undefined): void {
@@ -54,12 +52,16 @@ export async function concludeOperation(ctx: DeployContext, c: Conclusion): Prom
   }
 
   ctx.reporter.emit({ type: 'phase', phase: 'outcome', title: `${stackName} did not go live` });
-  const report = await buildFailureReport(ctx, c.target, result.stack, result.state, startedAt, result.cancelled);
+  const report = await buildFailureReport(ctx, c.target, result, startedAt, c.journal);
   ctx.reporter.emit({ type: 'deploy.failed', report });
-  // A cancelled update has no failed resource to blame (CloudFormation marks them "cancelled"): say why it was cancelled.
-  const rootCause = report.rootCause ? `${report.rootCause.logicalId}: ${report.rootCause.reason}` : result.cancelled ? CANCELLED_BECAUSE[result.cancelled] : report.finalStatus;
+  // A cancelled update has no failed resource to blame (CloudFormation marks them "cancelled"): say what cancelled it.
+  const cancelledBy = report.cancelled ? `by ${describeCancellation(report.cancelled)}` : undefined;
+  const rootCause = report.rootCause ? `${report.rootCause.logicalId}: ${report.rootCause.reason}` : (cancelledBy ?? report.finalStatus);
   const stuck = needsAttention(report.finalStatus);
   await c.journal?.finished({ status: stuck ? 'needs-attention' : result.cancelled ? 'cancelled' : 'rolled-back', endedAt, rootCause, stack: result.stack });
   if (stuck) throw new NeedsAttentionError(`${stackName} is ${report.finalStatus}: ${rootCause}`);
+  if (cancelledBy) {
+    throw new DeployRolledBackError(`deploy cancelled ${cancelledBy} and rolled back (${report.finalStatus})${report.rootCause ? `: ${rootCause}` : ''}`);
+  }
   throw new DeployRolledBackError(`${result.cancelled ? 'deploy cancelled' : 'deploy failed'} and rolled back (${report.finalStatus}): ${rootCause}`);
 }

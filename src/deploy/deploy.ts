@@ -13,6 +13,7 @@ import { StackEventPoller } from '../stack-events/poller.js';
 import { createChangeSet, type PlannedChangeSet } from './change-set.js';
 import { aws, elapsedSeconds, type DeployContext } from './context.js';
 import { announceLive, concludeOperation } from './conclude.js';
+import { bootLogGroupName } from './boot-logs.js';
 import { followOperation, type PollTiming } from './follow.js';
 import { preflight, type ImageRequest, type PreflightFacts } from './preflight.js';
 import { checkSharedResources } from './shared-resources.js';
@@ -151,6 +152,7 @@ async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<Deplo
       deadline: req.timeoutMs ? new Date(startedAt.getTime() + req.timeoutMs) : undefined,
       poll: req.poll,
       attachHint: `shipper watch --env ${target.env}`,
+      bootLogGroup: bootLogGroupName(target),
       onLive: (stack) => announceLive(ctx, target, stack, startedAt, req.waitCleanup),
   });
   await concludeOperation(ctx, { target, result, startedAt, waitCleanup: req.waitCleanup, journal: req.journal });

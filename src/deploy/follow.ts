@@ -8,6 +8,9 @@ import type { Stack } from '@aws-sdk/client-cloudformation';
 import { DetachedError } from '../errors.js';
 import type { StackEventPoller } from '../stack-events/poller.js';
 import { isInProgress, isSuccessfulLive, isTerminal } from '../stack-events/status.js';
+import { failedInstanceIds } from '../stack-events/root-cause.js';
+import type { Cancellation } from '../report/events.js';
+import { BootLogReader } from './boot-logs.js';
 import { aws, elapsedSeconds, type DeployContext } from './context.js';
 import { RolloutState } from './rollout-state.js';
 import { describeGroup, describeStack } from './stack-state.js';
@@ -38,6 +41,8 @@ export interface FollowRequest {
   /** Called once, the moment the new release is live. */
   onLive?: (stack: Stack) => void;
   poll?: PollTiming;
+  /** The log group failed instances copy their boot log to (see boot-logs.ts). */
+  bootLogGroup?: string;
 }
 
 export interface FollowResult {
@@ -45,6 +50,10 @@ export interface FollowResult {
   state: RolloutState;
   live: boolean;
   cancelled?: 'interrupt' | 'timeout';
+  /** Failed instances' boot logs, read the moment they signalled FAILURE (the rollback terminates them). */
+  bootLogs?: BootLogReader;
+  /** What cancelled the update, when `cancelled` is set. */
+  cancellation?: Cancellation;
 }
 
 export async function followOperation(ctx: DeployContext, req: FollowRequest): Promise<FollowResult> {
@@ -55,6 +64,9 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
   let live = false;
   let cancelled: FollowResult['cancelled'];
   let cancelNoticeGiven = false;
+  let cancellation: Cancellation | undefined;
+  const bootLogs = new BootLogReader(ctx.clients.logs, ctx.clock, req.bootLogGroup);
+  const done = (stack: Stack): FollowResult => ({ stack, state, live, cancelled, bootLogs, cancellation });
 
   for (;;) {
     if (ctx.detach?.aborted) {
@@ -63,6 +75,8 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
       });
     }
     const fresh = await pollEvents(ctx, req, state);
+    // Read now: a failed first create deletes the log group with the rest of the stack.
+    if (fresh > 0) await bootLogs.capture(failedInstanceIds(state.events));
     const stack = await describeStack(ctx, stackRef);
     if (!stack) throw new Error(`stack ${req.stackName} disappeared while it was being followed`);
     const status = stack.StackStatus ?? '';
@@ -73,26 +87,28 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
     if (live && ctx.interrupt?.aborted) {
       // Already live: an interrupt during --wait-cleanup only stops waiting for the cleanup.
       ctx.reporter.emit({ type: 'info', message: 'stopped waiting for the cleanup; CloudFormation deletes the old group by itself' });
-      return { stack, state, live, cancelled };
+      return done(stack);
     }
     if (!live && isSuccessfulLive(status)) {
       live = true;
       await pollEvents(ctx, req, state);
       req.onLive?.(stack);
-      if (!req.waitCleanup || status !== 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') return { stack, state, live, cancelled };
+      if (!req.waitCleanup || status !== 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') return done(stack);
     }
     if (isTerminal(status)) {
       await pollEvents(ctx, req, state);
-      return { stack, state, live, cancelled };
+      return done(stack);
     }
 
     if (!cancelled && !live) {
       const reason = ctx.interrupt?.aborted ? 'interrupt' : req.deadline && ctx.clock.now() >= req.deadline ? 'timeout' : undefined;
       if (reason && status === 'UPDATE_IN_PROGRESS') {
         cancelled = reason;
+        cancellation = reason === 'interrupt' ? { by: 'signal', signal: signalName(ctx.interrupt) } : { by: 'timeout', timeoutSeconds: Math.round((req.deadline!.getTime() - req.startedAt.getTime()) / 1000) };
         ctx.reporter.emit({
           type: 'operation.cancelling',
-          reason: reason === 'interrupt' ? 'interrupted: cancelling the update; CloudFormation rolls back to the previous release (Ctrl-C again to leave it to finish alone)' : `the new group was not live within the --timeout: cancelling the update; CloudFormation rolls back to the previous release`,
+          reason: reason === 'interrupt' ? 'interrupted' : 'the new group was not live within the --timeout',
+          cancellation,
         });
         try {
           await aws(ctx, () => ctx.clients.cloudFormation.cancelUpdateStack({ StackName: stackRef }));
@@ -101,6 +117,7 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
           // is already rolling back): nothing to cancel any more, so follow it to its end.
           if (!(err instanceof Error && err.name === 'ValidationError')) throw err;
           cancelled = undefined;
+          cancellation = undefined;
           cancelNoticeGiven = true;
           ctx.reporter.emit({ type: 'warning', message: `the update could no longer be cancelled (${err.message}); following it to the end` });
         }
@@ -170,6 +187,12 @@ async function pollGroup(ctx: DeployContext, req: FollowRequest, state: RolloutS
     elapsedSeconds: elapsedSeconds(ctx, req.startedAt),
   });
   return true;
+}
+
+/** The interrupt's reason is the signal that caused it (see cli/interrupts.ts); Ctrl-C by default. */
+function signalName(interrupt: AbortSignal | undefined): string {
+  const reason: unknown = interrupt?.reason;
+  return typeof reason === 'string' && /^SIG[A-Z]+$/.test(reason) ? reason : 'SIGINT';
 }
 
 function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {

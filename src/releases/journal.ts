@@ -1,5 +1,8 @@
 /** Connects a deploy to the release history: a record as it starts, an outcome as it ends. */
 import type { DeployJournal } from '../deploy/deploy.js';
+import type { ReleaseLookup } from '../deploy/failure-report.js';
+import type { PreviousRelease } from '../report/events.js';
+import { liveRelease } from './select.js';
 import type { ServiceEnvironment } from '../descriptor/schema.js';
 import type { Reporter } from '../report/events.js';
 import { SHIPPER_VERSION } from '../version.js';
@@ -12,10 +15,11 @@ export function releaseJournal(
   who: (callerArn?: string) => Provenance,
   reporter: Reporter,
   rollbackOf?: number,
-): DeployJournal & { number(): number | undefined } {
+): DeployJournal & ReleaseLookup & { number(): number | undefined } {
   let number: number | undefined;
   return {
     number: () => number,
+    liveRelease: (digest) => namedRelease(store, digest, number),
     async started({ facts, startedAt }) {
       try {
         number = await store.start({
@@ -54,8 +58,9 @@ export function releaseJournal(
  * For `shipper watch`: the release being followed was recorded by a deploy whose CLI is gone;
  * record its outcome once the operation ends (the newest release of that digest without one).
  */
-export function attachedJournal(store: ReleaseStore, digest: string | undefined, reporter: Reporter): DeployJournal {
+export function attachedJournal(store: ReleaseStore, digest: string | undefined, reporter: Reporter): DeployJournal & ReleaseLookup {
   return {
+    liveRelease: (live) => namedRelease(store, live),
     async started() {},
     async finished({ status, endedAt, rootCause }) {
       try {
@@ -67,4 +72,11 @@ export function attachedJournal(store: ReleaseStore, digest: string | undefined,
       }
     },
   };
+}
+
+/** The release that went live with this digest (the one serving after a rollback), not the attempt itself. */
+async function namedRelease(store: ReleaseStore, digest: string | undefined, attempt?: number): Promise<PreviousRelease | undefined> {
+  const { releases } = await store.history();
+  const found = liveRelease(releases.filter((r) => r.number !== attempt), digest);
+  return found && { number: found.number, tag: found.imageTag, digest: found.imageDigest, deployedAt: found.startedAt, by: found.by };
 }

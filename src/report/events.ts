@@ -65,7 +65,7 @@ export type ShipperEvent =
       elapsedSeconds: number;
     }
   | { type: 'group.activity-failed'; groupName: string; activity: FailedActivity }
-  | { type: 'operation.cancelling'; reason: string }
+  | { type: 'operation.cancelling'; reason: string; cancellation?: Cancellation }
   | {
       type: 'deploy.live';
       stackName: string;
@@ -95,7 +95,37 @@ export interface FailureReport {
   previousGroupName?: string;
   nextSteps: string[];
   elapsedSeconds: number;
+  /** What the failed instances wrote to their boot log streams (read as soon as they failed). */
+  bootLogs?: BootLog[];
+  /** The release that serves again after the rollback, as the history (or the stack) knows it. */
+  previousRelease?: PreviousRelease;
+  /** When the rollback itself failed: the resource that could not be rolled back, and why. */
+  rollbackBlocker?: { logicalId: string; resourceType: string; status: string; reason: string };
+  /** Set when the update was cancelled rather than failed. */
+  cancelled?: Cancellation;
 }
+
+/** One failed instance's boot log stream: its last lines (oldest first), or why it could not be read. */
+export interface BootLog {
+  instanceId: string;
+  logGroup: string;
+  stream: string;
+  lines: string[];
+  unreadable?: string;
+}
+
+export interface PreviousRelease {
+  /** Release number in the history; absent when the history does not know the release. */
+  number?: number;
+  tag?: string;
+  digest?: string;
+  /** When it was deployed (ISO-8601) and by whom, from the history. */
+  deployedAt?: string;
+  by?: string;
+}
+
+/** What cancelled an update: a signal (SIGINT is Ctrl-C) or the --timeout running out. */
+export type Cancellation = { by: 'signal'; signal: string } | { by: 'timeout'; timeoutSeconds: number };
 
 export interface Reporter {
   emit(event: ShipperEvent): void;

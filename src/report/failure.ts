@@ -3,14 +3,16 @@
  * without scrolling: is production OK, what broke, what did the instances say, what now.
  * Pure: the same lines go to a terminal, a CI log and a notification.
  */
-import type { FailedActivity, FailureReport } from './events.js';
+import type { BootLog, Cancellation, FailedActivity, FailureReport, PreviousRelease } from './events.js';
 import { normaliseReason } from './stack-line.js';
 import { type Style, noStyle } from './style.js';
-import { formatElapsed } from './time.js';
+import { formatElapsed, formatTimestamp } from './time.js';
 
 export const MAX_ACTIVITIES = 5;
 export const MAX_INSTANCES = 3;
 export const MAX_NEXT_STEPS = 4;
+/** Boot log lines shown for all failed instances together. */
+export const MAX_BOOT_LOG_LINES = 10;
 /** Scaling-activity messages can run to several hundred characters; the gist is at the start. */
 const MAX_MESSAGE = 220;
 
@@ -29,16 +31,49 @@ export function failureKind(report: FailureReport): FailureKind {
 }
 
 export function failureHeadline(report: FailureReport): string {
+  const what = report.cancelled ? `Deploy cancelled (by ${describeCancellation(report.cancelled)})` : 'Deploy failed';
   switch (failureKind(report)) {
     case 'rolled-back':
-      return 'Deploy failed and was rolled back. The previous release is still live.';
+      return `${what} and was rolled back. The previous release is still live.`;
     case 'create-rolled-back':
-      return 'Deploy failed and the new stack was rolled back. Nothing was live before it, so nothing is live now.';
+      return `${what} and the new stack was rolled back. Nothing was live before it, so nothing is live now.`;
     case 'needs-attention':
       return report.finalStatus.endsWith('_FAILED')
-        ? `Deploy failed and the stack needs attention: it is stuck in ${report.finalStatus}.`
-        : 'Deploy failed and needs attention: shipper could not confirm that the previous release is still serving.';
+        ? `${what} and the stack needs attention: it is stuck in ${report.finalStatus}.`
+        : `${what} and needs attention: shipper could not confirm that the previous release is still serving.`;
   }
+}
+
+/** `Ctrl-C`, `SIGTERM`, `--timeout 20m`. */
+export function describeCancellation(c: Cancellation): string {
+  if (c.by === 'timeout') return `--timeout ${formatTimeout(c.timeoutSeconds)}`;
+  return c.signal === 'SIGINT' ? 'Ctrl-C' : c.signal;
+}
+
+/** Says the timeout the way it is written on the command line: 20m, 90s, 1h30m. */
+function formatTimeout(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || seconds === 0 ? `${s}s` : ''}`;
+}
+
+/**
+ * `Release #7 still serves: v1 (111111111111), deployed 2026-11-23 06:25 UTC by alice@laptop, from group G.`
+ * Without a history, the image the stack runs again is all that is known.
+ */
+export function previousReleaseLine(r: PreviousRelease | undefined, groupName: string | undefined): string {
+  const who = r?.number !== undefined ? `Release #${r.number}` : 'The previous release';
+  const image = [r?.tag, r?.digest ? `(${shortDigestOf(r.digest)})` : undefined].filter(Boolean).join(' ');
+  const when = r?.deployedAt ? `deployed ${formatTimestamp(r.deployedAt)}` : '';
+  const by = r?.by ? `${when ? '' : 'deployed '}by ${r.by}` : '';
+  const details = [image, [when, by].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  const group = groupName ? `from group ${groupName}` : 'from the previous group';
+  return `${who} still serves${details ? `: ${details},` : ''} ${group}.`;
+}
+
+function shortDigestOf(digest: string): string {
+  return digest.slice(digest.indexOf(':') + 1).slice(0, 12);
 }
 
 export function formatFailureReport(report: FailureReport, style: Style = noStyle): string[] {
@@ -46,8 +81,7 @@ export function formatFailureReport(report: FailureReport, style: Style = noStyl
   const kind = failureKind(report);
   lines.push(style.bad(style.bold(failureHeadline(report))));
   if (kind === 'rolled-back') {
-    const group = report.previousGroupName ? `The previous group ${report.previousGroupName}` : 'The previous group';
-    lines.push(style.ok(`${group} is still the one serving.`));
+    lines.push(style.ok(previousReleaseLine(report.previousRelease, report.previousGroupName)));
   } else if (kind === 'needs-attention' && !report.previousReleaseLive) {
     lines.push(style.pending('Check which Auto Scaling group is serving before deploying again.'));
   }
@@ -58,8 +92,17 @@ export function formatFailureReport(report: FailureReport, style: Style = noStyl
     const rc = report.rootCause;
     lines.push(`  ${rc.logicalId} (${rc.resourceType}) ${style.bad(rc.status)}`);
     lines.push(`  ${normaliseReason(rc.reason)}`);
+  } else if (report.cancelled) {
+    lines.push(`  Cancelled by ${describeCancellation(report.cancelled)} before the new group was live; CloudFormation rolled the update back.`);
   } else {
     lines.push('  No resource reported a failure reason; see the stack events above.');
+  }
+
+  if (report.rollbackBlocker) {
+    const b = report.rollbackBlocker;
+    lines.push('', style.bold('What blocked the rollback'));
+    lines.push(`  ${b.logicalId} (${b.resourceType}) ${style.bad(b.status)}`);
+    lines.push(`  ${truncate(normaliseReason(b.reason))}`);
   }
 
   const activities = summariseActivities(report.groupActivities);
@@ -74,8 +117,13 @@ export function formatFailureReport(report: FailureReport, style: Style = noStyl
   if (instances.length > 0) {
     lines.push('', style.bold(`Failed instances${shownOf(MAX_INSTANCES, instances.length)}`));
     const width = Math.max(...instances.map((i) => i.instanceId.length));
-    for (const i of instances.slice(0, MAX_INSTANCES)) {
-      lines.push(`  ${i.instanceId.padEnd(width)}  ${truncate(normaliseReason(i.reason))}`);
+    const shown = instances.slice(0, MAX_INSTANCES);
+    const logs = new Map((report.bootLogs ?? []).map((l) => [l.instanceId, l]));
+    const withLines = shown.filter((i) => logs.get(i.instanceId)?.lines.length).length;
+    for (const i of shown) {
+      const log = logs.get(i.instanceId);
+      lines.push(`  ${i.instanceId.padEnd(width)}  ${truncate(normaliseReason(i.reason))}${log ? style.dim(bootLogHeading(log, withLines)) : ''}`);
+      if (log?.lines.length) for (const l of tail(log, withLines)) lines.push(style.dim(`    | ${truncate(l)}`));
     }
   }
 
@@ -84,6 +132,21 @@ export function formatFailureReport(report: FailureReport, style: Style = noStyl
     for (const step of report.nextSteps.slice(0, MAX_NEXT_STEPS)) lines.push(`  - ${step}`);
   }
   return lines;
+}
+
+/** The boot log lines are shared out between the instances shown, so the screen stays one screen. */
+function linesFor(log: BootLog, instancesWithLines: number): number {
+  return Math.max(2, Math.floor(MAX_BOOT_LOG_LINES / Math.max(1, instancesWithLines)));
+}
+
+function tail(log: BootLog, instancesWithLines: number): string[] {
+  return log.lines.slice(-linesFor(log, instancesWithLines));
+}
+
+function bootLogHeading(log: BootLog, instancesWithLines: number): string {
+  if (log.unreadable) return `; boot log ${log.stream} could not be read: ${log.unreadable}`;
+  const shown = Math.min(log.lines.length, linesFor(log, instancesWithLines));
+  return `; ${shown === log.lines.length ? 'its' : `last ${shown} lines of its`} boot log (${log.logGroup} ${log.stream}):`;
 }
 
 export interface ActivitySummary {

@@ -5,6 +5,7 @@
 import type { ShipperEvent } from './events.js';
 import { type Style, noStyle } from './style.js';
 import { formatElapsed, formatTimestamp } from './time.js';
+import { describeCancellation } from './failure.js';
 
 export type NoticeEvent = Extract<
   ShipperEvent,
@@ -57,10 +58,17 @@ export function formatNotice(event: NoticeEvent, style: Style = noStyle): string
       return `Started ${event.operation} of ${event.stackName} at ${formatTimestamp(event.startedAt)}${token}.`;
     }
     case 'operation.cancelling':
-      return style.pending(`Cancelling the update: ${event.reason}`);
+      return style.pending(cancellingNotice(event));
     case 'watch.idle':
       return `Stack ${event.stackName} is ${event.status}; nothing is in progress.`;
     case 'release.recorded':
       return `release #${event.number}${event.rollbackOf !== undefined ? ` (rollback to #${event.rollbackOf})` : ''}`;
   }
+}
+
+function cancellingNotice(event: Extract<ShipperEvent, { type: 'operation.cancelling' }>): string {
+  const c = event.cancellation;
+  if (!c) return `Cancelling the update (${event.reason}); CloudFormation rolls back to the previous release.`;
+  const again = c.by === 'signal' ? ` (${c.signal === 'SIGINT' ? 'Ctrl-C' : c.signal} again to leave it to finish alone)` : '';
+  return `Cancelling the update (${describeCancellation(c)}); CloudFormation rolls back to the previous release${again}.`;
 }

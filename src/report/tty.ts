@@ -119,6 +119,8 @@ export class TtyReporter implements Reporter {
         this.pause();
         return;
       case 'stack.event':
+        // The live line says what is happening now: a rollout that fails becomes a rollback.
+        if (event.isStack && /ROLLBACK_IN_PROGRESS$/.test(event.status)) this.phaseTitle = `Rolling back ${event.logicalId} to the previous release`;
         this.print(this.columns.format(event, s));
         return;
       case 'group.progress': {
@@ -133,6 +135,10 @@ export class TtyReporter implements Reporter {
       }
       case 'group.activity-failed':
         this.print(formatActivityLine(event, this.columns, this.clock, s));
+        return;
+      case 'operation.cancelling':
+        this.phaseTitle = 'Cancelling the update; CloudFormation rolls back to the previous release';
+        this.print(formatNotice(event, s));
         return;
       case 'plan.no-changes':
         this.settle(s.ok('✔'), formatNotice(event, s));
@@ -153,7 +159,7 @@ export class TtyReporter implements Reporter {
         return;
       }
       case 'deploy.failed':
-        this.settle(s.bad('✖'), s.bad('Deploy failed'));
+        this.settle(s.bad('✖'), s.bad(event.report.cancelled ? 'Deploy cancelled' : 'Deploy failed'));
         this.print('', ...formatFailureReport(event.report, s));
         return;
       default:
@@ -171,6 +177,7 @@ export class TtyReporter implements Reporter {
     const spinning = this.spinner.isSpinning;
     if (spinning) this.spinner.clear();
     this.out.write(lines.map((l) => `${l}\n`).join(''));
+    if (spinning && this.phaseActive && this.spinner.text !== this.phaseTitle) this.spinner.text = this.phaseTitle;
     if (spinning) this.spinner.render();
   }
 

@@ -98,6 +98,19 @@ export function findRootCause(events: readonly EventLike[], opts: { stackName?: 
   return undefined;
 }
 
+const ROLLBACK_STARTED = /^(UPDATE_ROLLBACK|ROLLBACK)_IN_PROGRESS$/;
+
+/**
+ * When the rollback itself failed (UPDATE_ROLLBACK_FAILED, ROLLBACK_FAILED): the first resource
+ * that failed after the stack began rolling back. That resource is what must be fixed (or
+ * skipped) before `continue-update-rollback`; the original root cause is not.
+ */
+export function findRollbackBlocker(events: readonly EventLike[], opts: { stackName?: string } = {}): RootCause | undefined {
+  const start = events.findIndex((e) => isStackEvent(e, opts.stackName) && ROLLBACK_STARTED.test(e.ResourceStatus ?? ''));
+  if (start < 0) return undefined;
+  return findRootCause(events.slice(start + 1), opts);
+}
+
 /** The cfn-signal calls CloudFormation acknowledged, oldest first. */
 export function signalsFromEvents(events: readonly EventLike[]): InstanceSignal[] {
   const signals: InstanceSignal[] = [];

@@ -4,13 +4,77 @@ import { failureKind, formatFailureReport, summariseActivities } from '../../src
 import { ansiStyle } from '../../src/report/style.js';
 import { at, failureReport } from './scenarios.js';
 
-const ONE_SCREEN = 25;
+/** The failure screen, everything included, fits a terminal without scrolling. */
+const ONE_SCREEN = 40;
+/** Without boot logs it stays as short as it always was. */
+const WITHOUT_BOOT_LOGS = 25;
 
 describe('formatFailureReport', () => {
   it('leads with the reassurance that the previous release is still live, and names the old group', () => {
     const lines = formatFailureReport(failureReport());
     expect(lines[0]).toBe('Deploy failed and was rolled back. The previous release is still live.');
-    expect(lines.join('\n')).toContain('charge-central-test-autoScalingGroup-0OLDGROUP is still the one serving');
+    expect(lines[1]).toBe('The previous release still serves from group charge-central-test-autoScalingGroup-0OLDGROUP.');
+  });
+
+  it('names the release that still serves: number, tag, short digest, when and by whom, and its group', () => {
+    const previousRelease = { number: 7, tag: 'v1', digest: `sha256:${'1'.repeat(64)}`, deployedAt: '2026-11-23T06:25:30.000Z', by: 'alice@laptop' };
+    const lines = formatFailureReport(failureReport({ previousRelease }));
+    expect(lines[1]).toBe(
+      'Release #7 still serves: v1 (111111111111), deployed 2026-11-23 06:25:30 UTC by alice@laptop, from group charge-central-test-autoScalingGroup-0OLDGROUP.',
+    );
+  });
+
+  it('without a release history, names the image the stack runs again', () => {
+    const lines = formatFailureReport(failureReport({ previousRelease: { tag: 'v1', digest: `sha256:${'1'.repeat(64)}` } }));
+    expect(lines[1]).toBe('The previous release still serves: v1 (111111111111), from group charge-central-test-autoScalingGroup-0OLDGROUP.');
+  });
+
+  it.each([
+    [{ by: 'signal', signal: 'SIGINT' } as const, 'Ctrl-C'],
+    [{ by: 'signal', signal: 'SIGTERM' } as const, 'SIGTERM'],
+    [{ by: 'timeout', timeoutSeconds: 1200 } as const, '--timeout 20m'],
+    [{ by: 'timeout', timeoutSeconds: 90 } as const, '--timeout 1m30s'],
+  ])('a cancelled deploy says it was cancelled, and by what (%j)', (cancelled, by) => {
+    const lines = formatFailureReport(failureReport({ cancelled, rootCause: undefined, groupActivities: [], failedInstances: [], nextSteps: ['deploy again when ready'] }));
+    expect(lines[0]).toBe(`Deploy cancelled (by ${by}) and was rolled back. The previous release is still live.`);
+    const text = lines.join('\n');
+    expect(text).toContain(`Cancelled by ${by} before the new group was live`);
+    expect(text).not.toMatch(/Deploy failed|No resource reported/);
+  });
+
+  it('a failed rollback shows what blocked it next to the original root cause', () => {
+    const lines = formatFailureReport(
+      failureReport({
+        finalStatus: 'UPDATE_ROLLBACK_FAILED',
+        previousReleaseLive: false,
+        rollbackBlocker: { logicalId: 'LaunchTemplate', resourceType: 'AWS::EC2::LaunchTemplate', status: 'UPDATE_FAILED', reason: 'Resource handler returned message: "Access denied"' },
+      }),
+    );
+    const text = lines.join('\n');
+    expect(text).toMatch(/Root cause\n  autoScalingGroup .*UPDATE_FAILED\n  Received 1 FAILURE signal/);
+    expect(text).toMatch(/What blocked the rollback\n  LaunchTemplate \(AWS::EC2::LaunchTemplate\) UPDATE_FAILED\n  Resource handler returned message: "Access denied"/);
+  });
+
+  it("shows the last lines of each failed instance's boot log under it, or why it could not be read", () => {
+    const bootLog = Array.from({ length: 50 }, (_, n) => `boot line ${n + 1}`);
+    const lines = formatFailureReport(
+      failureReport({
+        failedInstances: [
+          { instanceId: 'i-0aaa1111bbbb2222c', reason: 'signalled FAILURE' },
+          { instanceId: 'i-0ddd3333eeee4444f', reason: 'signalled FAILURE' },
+        ],
+        bootLogs: [
+          { instanceId: 'i-0aaa1111bbbb2222c', logGroup: '/shipper/hello/test', stream: 'boot/i-0aaa1111bbbb2222c', lines: bootLog },
+          { instanceId: 'i-0ddd3333eeee4444f', logGroup: '/shipper/hello/test', stream: 'boot/i-0ddd3333eeee4444f', lines: [], unreadable: 'not found: The specified log stream does not exist.' },
+        ],
+      }),
+    );
+    const text = lines.join('\n');
+    expect(text).toContain('i-0aaa1111bbbb2222c  signalled FAILURE; last 10 lines of its boot log (/shipper/hello/test boot/i-0aaa1111bbbb2222c):');
+    expect(text).toContain('    | boot line 41\n    | boot line 42');
+    expect(text).toContain('    | boot line 50');
+    expect(text).not.toContain('boot line 40\n');
+    expect(text).toContain('i-0ddd3333eeee4444f  signalled FAILURE; boot log boot/i-0ddd3333eeee4444f could not be read: not found: The specified log stream does not exist.');
   });
 
   it('names the root cause: logical id, type, status and the reason with its double spaces collapsed', () => {
@@ -32,6 +96,7 @@ describe('formatFailureReport', () => {
   });
 
   it('fits one screen even when everything went wrong at once', () => {
+    const failedInstances = Array.from({ length: 12 }, (_, n) => ({ instanceId: `i-0${n}`, reason: 'health check failed' }));
     const activities: FailedActivity[] = Array.from({ length: 30 }, (_, n) => ({
       time: new Date(at('06:26:00').getTime() + n * 1000),
       description: `Launching a new EC2 instance: i-0${String(n).padStart(16, '0')}`,
@@ -40,11 +105,16 @@ describe('formatFailureReport', () => {
     const lines = formatFailureReport(
       failureReport({
         groupActivities: activities,
-        failedInstances: Array.from({ length: 12 }, (_, n) => ({ instanceId: `i-0${n}`, reason: 'health check failed' })),
+        failedInstances,
         nextSteps: Array.from({ length: 9 }, (_, n) => `step ${n}`),
+        finalStatus: 'UPDATE_ROLLBACK_FAILED',
+        previousReleaseLive: false,
+        rollbackBlocker: { logicalId: 'LaunchTemplate', resourceType: 'AWS::EC2::LaunchTemplate', status: 'UPDATE_FAILED', reason: 'x'.repeat(600) },
+        bootLogs: failedInstances.map((i) => ({ instanceId: i.instanceId, logGroup: '/g', stream: `boot/${i.instanceId}`, lines: Array.from({ length: 50 }, (_, n) => `line ${n} ${'y'.repeat(400)}`) })),
       }),
     );
     expect(lines.length).toBeLessThanOrEqual(ONE_SCREEN);
+    expect(formatFailureReport(failureReport({ groupActivities: activities, failedInstances, nextSteps: Array.from({ length: 9 }, (_, n) => `step ${n}`) })).length).toBeLessThanOrEqual(WITHOUT_BOOT_LOGS);
     // What was left out is said, not silently dropped.
     expect(lines.join('\n')).toContain('(5 of 30)');
     expect(lines.join('\n')).toContain('(3 of 12)');

@@ -169,3 +169,43 @@ describe('TtyReporter on a stream that cannot move the cursor', () => {
     expect(out.lines.filter((l) => l.includes('  new group  '))).toHaveLength(3);
   });
 });
+
+describe('TtyReporter while an update is cancelled and rolled back', () => {
+  const stackEvent = (status: string, seconds: number): ShipperEvent => ({
+    type: 'stack.event',
+    eventId: `e${seconds}`,
+    timestamp: new Date(at('06:25:38').getTime() + seconds * 1000),
+    elapsedSeconds: seconds,
+    logicalId: 's',
+    resourceType: 'AWS::CloudFormation::Stack',
+    status,
+    isStack: true,
+  });
+
+  it('the live line says it is rolling back, the notice says what cancelled it once, and the end says cancelled', () => {
+    const out = new TerminalStream();
+    const reporter = new TtyReporter(out, { color: false, spinner: true });
+    try {
+      reporter.emit({ type: 'phase', phase: 'rollout', title: 'Rolling out v2 to s' });
+      const cancelling = writtenDuring(out, () =>
+        reporter.emit({ type: 'operation.cancelling', reason: 'interrupted', cancellation: { by: 'signal', signal: 'SIGINT' } }),
+      );
+      expect(cancelling).toContain('Cancelling the update (Ctrl-C); CloudFormation rolls back to the previous release (Ctrl-C again to leave it to finish alone).');
+      // Said once: not "Cancelling the update: interrupted: cancelling the update".
+      expect(cancelling.match(/cancelling the update\b[^;]*cancelling the update/gi)).toBeNull();
+      const rollingBack = writtenDuring(out, () => reporter.emit(stackEvent('UPDATE_ROLLBACK_IN_PROGRESS', 60)));
+      expect(rollingBack.slice(rollingBack.lastIndexOf('UPDATE_ROLLBACK_IN_PROGRESS'))).toContain('Rolling back s to the previous release');
+      expect(rollingBack.slice(rollingBack.lastIndexOf('UPDATE_ROLLBACK_IN_PROGRESS'))).not.toContain('Rolling out v2');
+      const end = writtenDuring(out, () =>
+        reporter.emit({
+          type: 'deploy.failed',
+          report: { stackName: 's', finalStatus: 'UPDATE_ROLLBACK_COMPLETE', groupActivities: [], failedInstances: [], previousReleaseLive: true, previousGroupName: 'g-old', nextSteps: [], elapsedSeconds: 90, cancelled: { by: 'signal', signal: 'SIGINT' } },
+        }),
+      );
+      expect(end).toContain('✖ Deploy cancelled');
+      expect(end).not.toContain('Deploy failed');
+    } finally {
+      reporter.close();
+    }
+  });
+});

@@ -20,6 +20,7 @@ import { SimRandom } from './random.js';
 import type { SimWorld } from './resource-work.js';
 import { seedStack, type SeedOptions, type SeededStack } from './seed.js';
 import { SimSsm } from './ssm.js';
+import { SimLogs } from './logs.js';
 import { FIXTURE_TIMINGS, type Timings } from './timings.js';
 
 export interface SimCloudOptions {
@@ -47,8 +48,11 @@ export class SimCloud {
   readonly cloudFormation: SimCloudFormation;
   readonly ecr: SimEcr;
   readonly ssm: SimSsm;
+  readonly logs: SimLogs;
   callerArn: string;
   defaultInstanceScript: InstanceScript = DEFAULT_INSTANCE_SCRIPT;
+  /** Where failing instances write their boot log; the simulated CloudWatch Logs unless a test points it elsewhere (moto). */
+  bootLogSink?: (logGroup: string, instanceId: string, lines: string[]) => void;
   private readonly instanceScripts: InstanceScript[] = [];
 
   constructor(opts: SimCloudOptions = {}) {
@@ -66,9 +70,11 @@ export class SimCloud {
       autoScaling: this.autoScaling,
       timings: this.timings,
       nextInstanceScript: () => this.instanceScripts.shift() ?? this.defaultInstanceScript,
+      writeBootLog: (group, instanceId, lines) => (this.bootLogSink ? this.bootLogSink(group, instanceId, lines) : this.logs.createGroup(group).putLines(group, `boot/${instanceId}`, lines)),
     };
     this.cloudFormation = new SimCloudFormation(world, this.region, this.account);
     this.ecr = new SimEcr(this.clock, this.account);
+    this.logs = new SimLogs(this.clock);
     this.ssm = new SimSsm(this.clock, this.region, this.account, () => this.callerArn);
   }
 
@@ -126,19 +132,21 @@ export class SimCloud {
       ecr: this.wrap('ecr', this.ecr, ['describeImages']),
       sts: this.wrap('sts', { getCallerIdentity }, ['getCallerIdentity']),
       ssm: this.wrap('ssm', this.ssm, ['putParameter', 'getParameter', 'getParameterHistory']),
+      logs: this.wrap('logs', this.logs, ['getLogEvents']),
     } as unknown as AwsClients;
   }
 
-  private wrap(service: string, target: object, methods: string[]): Record<string, (input: unknown) => Promise<unknown>> {
-    const client: Record<string, (input: unknown) => Promise<unknown>> = {};
+  private wrap(service: string, target: object, methods: string[]): Record<string, (input: unknown, options?: unknown) => Promise<unknown>> {
+    const client: Record<string, (input: unknown, options?: unknown) => Promise<unknown>> = {};
     for (const method of methods) {
       const call = `${service}.${method}`;
       const impl = (target as Record<string, (input: unknown) => Promise<unknown>>)[method]!.bind(target);
-      client[method] = async (input: unknown) => {
+      client[method] = async (input: unknown, options?: unknown) => {
         this.calls.record(call);
         this.faults.check(call);
-        // A copy, so a caller can never reach into (or be surprised by) simulated state.
-        return structuredClone(await impl(structuredClone(input ?? {})));
+        // A copy, so a caller can never reach into (or be surprised by) simulated state; call
+        // options (an abort signal) are passed as they are.
+        return structuredClone(await (impl as (i: unknown, o?: unknown) => Promise<unknown>)(structuredClone(input ?? {}), options));
       };
     }
     return client;

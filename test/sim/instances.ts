@@ -72,6 +72,8 @@ export interface InstanceScript {
   afterSeconds: number;
   /** Seconds from launch until Auto Scaling reports it InService. */
   inServiceAfterSeconds?: number;
+  /** Lines its boot script writes to the service's log group just before it signals FAILURE. */
+  bootLog?: string[];
 }
 
 export interface LaunchFailureScript {

@@ -75,7 +75,11 @@ export function runGroup(work: ResourceWork): void {
         const script = world.nextInstanceScript();
         if (script.signal !== 'NONE') {
           const signal = script.signal;
-          work.after(script.afterSeconds, () => receive(instance, signal));
+          work.after(script.afterSeconds, () => {
+            const logGroup = stack.template?.resources.get('AppLogGroup')?.properties.LogGroupName;
+            if (signal === 'FAILURE' && script.bootLog && typeof logGroup === 'string') world.writeBootLog?.(logGroup, instance.InstanceId, script.bootLog);
+            receive(instance, signal);
+          });
         }
         return { inServiceAfterSeconds: script.inServiceAfterSeconds };
       },

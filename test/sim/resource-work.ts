@@ -21,6 +21,8 @@ export interface SimWorld {
   timings: Timings;
   /** What the next launched instance will do (scripted by the test, or the default). */
   nextInstanceScript(): InstanceScript;
+  /** An instance's boot script copying its log to CloudWatch Logs (stream boot/<id>) before it signals FAILURE. */
+  writeBootLog?(logGroup: string, instanceId: string, lines: string[]): void;
 }
 
 export interface ResourceWork {

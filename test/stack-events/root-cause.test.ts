@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { classifyReason, failedInstanceIds, findRootCause, signalsFromEvents, type EventLike } from '../../src/stack-events/root-cause.js';
+import { classifyReason, failedInstanceIds, findRollbackBlocker, findRootCause, signalsFromEvents, type EventLike } from '../../src/stack-events/root-cause.js';
 
 const ev = (LogicalResourceId: string, ResourceStatus: string, ResourceStatusReason?: string, ResourceType = 'AWS::AutoScaling::AutoScalingGroup'): EventLike => ({
   LogicalResourceId,
@@ -65,5 +65,28 @@ describe('signals', () => {
       ['FAILURE', 'i-0aaaaaaaaaaaaaaa1'],
     ]);
     expect(failedInstanceIds(events)).toEqual(['i-0aaaaaaaaaaaaaaa1']);
+  });
+});
+
+describe('findRollbackBlocker', () => {
+  const stack = (status: string, reason?: string): EventLike => ({ LogicalResourceId: 'svc', ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: status as EventLike['ResourceStatus'], ResourceStatusReason: reason });
+  const resource = (id: string, type: string, status: string, reason?: string): EventLike => ({ LogicalResourceId: id, ResourceType: type, ResourceStatus: status as EventLike['ResourceStatus'], ResourceStatusReason: reason });
+
+  it('finds the resource that failed after the rollback began, not the original failure', () => {
+    const events = [
+      stack('UPDATE_IN_PROGRESS', 'User Initiated'),
+      resource('AutoScalingGroup', 'AWS::AutoScaling::AutoScalingGroup', 'UPDATE_FAILED', 'Received 1 FAILURE signal(s) out of 2. Unable to satisfy 100% MinSuccessfulInstancesPercent requirement'),
+      stack('UPDATE_ROLLBACK_IN_PROGRESS', 'The following resource(s) failed to update: [AutoScalingGroup]. '),
+      resource('LaunchTemplate', 'AWS::EC2::LaunchTemplate', 'UPDATE_IN_PROGRESS'),
+      resource('LaunchTemplate', 'AWS::EC2::LaunchTemplate', 'UPDATE_FAILED', 'Resource handler returned message: "Access denied"'),
+      stack('UPDATE_ROLLBACK_FAILED', 'The following resource(s) failed to update: [LaunchTemplate]. '),
+    ];
+    expect(findRootCause(events, { stackName: 'svc' })?.logicalId).toBe('AutoScalingGroup');
+    expect(findRollbackBlocker(events, { stackName: 'svc' })).toMatchObject({ logicalId: 'LaunchTemplate', status: 'UPDATE_FAILED', reason: 'Resource handler returned message: "Access denied"' });
+  });
+
+  it('finds nothing when the rollback never started or nothing failed in it', () => {
+    expect(findRollbackBlocker([stack('UPDATE_IN_PROGRESS')], { stackName: 'svc' })).toBeUndefined();
+    expect(findRollbackBlocker([stack('UPDATE_ROLLBACK_IN_PROGRESS'), resource('X', 'AWS::SNS::Topic', 'UPDATE_COMPLETE')], { stackName: 'svc' })).toBeUndefined();
   });
 });

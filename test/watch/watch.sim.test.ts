@@ -122,36 +122,79 @@ describe('cancelling an update', () => {
     const { error, reporter, store } = await deployUntil(w, 'interrupt', (e) => e.type === 'group.progress');
     expect(error).toBeInstanceOf(DeployRolledBackError);
     expect(handled(error).code).toBe(ExitCode.deployRolledBack);
-    expect(reporter.of('operation.cancelling')[0]!.reason).toMatch(/^interrupted: cancelling the update/);
+    expect(reporter.of('operation.cancelling')[0]).toMatchObject({ reason: 'interrupted', cancellation: { by: 'signal', signal: 'SIGINT' } });
     expect(w.cloud.calls.count('cancelUpdateStack')).toBe(1);
 
     const [failed] = reporter.of('deploy.failed');
-    expect(failed!.report).toMatchObject({ finalStatus: 'UPDATE_ROLLBACK_COMPLETE', previousReleaseLive: true, previousGroupName: w.oldGroup });
+    expect(failed!.report).toMatchObject({
+      finalStatus: 'UPDATE_ROLLBACK_COMPLETE',
+      previousReleaseLive: true,
+      previousGroupName: w.oldGroup,
+      previousRelease: { tag: 'v1', digest: DIGEST_V1 },
+      cancelled: { by: 'signal', signal: 'SIGINT' },
+    });
+    expect(failed!.report.nextSteps.join('\n')).not.toMatch(/Try the image locally/);
     expect((await stackStatus(w)).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect(await imageDigest(w)).toBe(DIGEST_V1);
     expect(touchesOf(w.cloud, w.oldGroup)).toEqual([]);
-    expect((await store.history()).releases[0]).toMatchObject({ number: 1, outcome: 'cancelled', rootCause: 'interrupted by the operator' });
-    expect((error as Error).message).toBe('deploy cancelled and rolled back (UPDATE_ROLLBACK_COMPLETE): interrupted by the operator');
+    expect((await store.history()).releases[0]).toMatchObject({ number: 1, outcome: 'cancelled', rootCause: 'by Ctrl-C' });
+    expect((error as Error).message).toBe('deploy cancelled by Ctrl-C and rolled back (UPDATE_ROLLBACK_COMPLETE)');
   });
 
   it('--timeout cancels an update that is not live in time, the same way', async () => {
     const w = world({ live: true });
     const run = await w.run(['deploy', '--env', 'test', '--image-tag', 'v2', '--timeout', '2m']);
     expect(run.code).toBe(ExitCode.deployRolledBack);
-    expect(run.stdout).toMatch(/the new group was not live within the --timeout: cancelling the update/);
-    expect(run.stdout).toMatch(/Deploy failed and was rolled back\. The previous release is still live\./);
-    expect(run.stderr).toMatch(/^error: deploy cancelled and rolled back \(UPDATE_ROLLBACK_COMPLETE\): the new group was not live within the --timeout$/m);
+    expect(run.stdout).toContain('Cancelling the update (--timeout 2m); CloudFormation rolls back to the previous release.\n');
+    expect(run.stdout).toMatch(/Deploy cancelled \(by --timeout 2m\) and was rolled back\. The previous release is still live\.\nThe previous release still serves: v1 \(111111111111\), from group hello-test-AutoScalingGroup-/);
+    expect(run.stdout).toContain('Cancelled by --timeout 2m before the new group was live; CloudFormation rolled the update back.');
+    expect(run.stdout).toContain('The new group was not live within --timeout 2m: raise it');
+    expect(run.stdout).not.toMatch(/Deploy failed|Try the image locally/);
+    expect(run.stderr).toMatch(/^error: deploy cancelled by --timeout 2m and rolled back \(UPDATE_ROLLBACK_COMPLETE\)$/m);
     expect(w.cloud.calls.count('cancelUpdateStack')).toBe(1);
     expect((await stackStatus(w)).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect(await imageDigest(w)).toBe(DIGEST_V1);
     expect(touchesOf(w.cloud, w.oldGroup)).toEqual([]);
     const releases = await w.run(['releases', '--env', 'test']);
-    expect(releases.stdout).toMatch(/1\s+v2\s.*cancelled: the new group was not live within the --timeout$/m);
+    expect(releases.stdout).toMatch(/1\s+v2\s.*cancelled: by --timeout 2m$/m);
 
     const cancelledAt = run.stdout.match(/^(\d\d:\d\d:\d\d)Z\s+\+(\d+)m(\d\d)s\s+AutoScalingGroup\s+UPDATE_FAILED\s+Resource update cancelled$/m);
     expect(cancelledAt).not.toBeNull();
     // Cancelled soon after the two minutes ran out, not when the signals' own 15-minute timeout would have.
     expect(Number(cancelledAt![2]) * 60 + Number(cancelledAt![3])).toBeGreaterThanOrEqual(120);
     expect(Number(cancelledAt![2]) * 60 + Number(cancelledAt![3])).toBeLessThan(130);
+  });
+});
+
+describe('SIGTERM (Buildkite cancelling the job) during an update', () => {
+  it('cancels the update; the screen says so, names what still serves, and gives no debugging advice', async () => {
+    const w = world({ live: true });
+    // Some simulated minutes into the rollout, the CI agent sends SIGTERM to the process.
+    w.cloud.clock.schedule(150_000, () => void process.emit('SIGTERM' as NodeJS.Signals, 'SIGTERM' as NodeJS.Signals));
+    const run = await w.run(['deploy', '--env', 'test', '--image-tag', 'v2']);
+    expect(run.code).toBe(ExitCode.deployRolledBack);
+    expect(run.stdout).toContain('Cancelling the update (SIGTERM); CloudFormation rolls back to the previous release (SIGTERM again to leave it to finish alone).\n');
+    expect(run.stdout).not.toMatch(/Cancelling the update[^\n]*cancelling the update/i);
+    expect(run.stdout).toMatch(/Deploy cancelled \(by SIGTERM\) and was rolled back\. The previous release is still live\.\nThe previous release still serves: v1 \(111111111111\), from group hello-test-AutoScalingGroup-/);
+    expect(run.stdout).toContain('The update was cancelled by SIGTERM; deploy again when ready.');
+    expect(run.stdout).not.toMatch(/Deploy failed|Try the image locally/);
+    expect(run.stderr).toBe('error: deploy cancelled by SIGTERM and rolled back (UPDATE_ROLLBACK_COMPLETE)\n');
+    expect((await stackStatus(w)).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(touchesOf(w.cloud, w.oldGroup)).toEqual([]);
+  });
+});
+
+describe('`shipper watch` on a deploy that fails', () => {
+  it('shows the same failure screen: the boot log of the failed instance and the release that still serves', async () => {
+    const w = world();
+    expect((await w.run(['deploy', '--env', 'test', '--image-tag', 'v1'])).code).toBe(ExitCode.ok);
+    w.cloud.scriptInstances([{ signal: 'FAILURE', afterSeconds: 150, bootLog: ['[shipper-boot] pulling hello@sha256:2222…', '[shipper-boot] FAILED at step pull: manifest unknown'] }]);
+    const { error } = await deployUntil(w, 'detach', (e) => e.type === 'operation.started');
+    expect(error).toBeInstanceOf(DetachedError);
+
+    const run = await w.run(['watch', '--env', 'test']);
+    expect(run.code).toBe(ExitCode.deployRolledBack);
+    expect(run.stdout).toMatch(/Deploy failed and was rolled back\. The previous release is still live\.\nRelease #1 still serves: v1 \(111111111111\), deployed 2026-11-23 \d\d:\d\d:\d\d UTC by alice[^,]*, from group hello-test-AutoScalingGroup-\w+\.\n/);
+    expect(run.stdout).toMatch(/i-[0-9a-f]{17}  signalled FAILURE; its boot log \(\/shipper\/hello\/test boot\/i-[0-9a-f]{17}\):\n    \| \[shipper-boot\] pulling hello@sha256:2222…\n    \| \[shipper-boot\] FAILED at step pull: manifest unknown\n/);
   });
 });
