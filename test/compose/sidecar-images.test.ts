@@ -46,7 +46,7 @@ describe('resolved sidecar images in the stack', () => {
   it('lets the instance pull an ECR sidecar image (a pull-through cache repository) and read the private registry secret', () => {
     const template = composeStack(target(), { imageDigest: digest('a'), sidecarImages: PINNED }) as Any;
     const pull = statements(template).find((s) => s.Sid === 'EcrPull')!;
-    expect(pull.Resource).toContain('arn:aws:ecr:eu-west-1:123456789012:repository/ecr-public/nginx/nginx');
+    expect(pull.Resource).toContainEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ecr:eu-west-1:123456789012:repository/ecr-public/nginx/nginx' });
     const secrets = statements(template).find((s) => s.Sid === 'ReadDeclaredSecrets')!;
     expect(secrets.Resource).toEqual([SECRET_ARN, `${SECRET_ARN}-??????`]);
     expect(userData(template)).toContain(`REGISTRY_LOGINS=('registry.example.com=secretsmanager:${SECRET_ARN}')`);
