@@ -1,7 +1,7 @@
 /** What every deploy-side operation is given: injected clients, time, output and interrupts. */
 import type { AwsClients, Clock } from '../aws/api.js';
 import type { Reporter } from '../report/events.js';
-import { withThrottleRetry, type RetryOptions } from '../stack-events/retry.js';
+import { withThrottleRetry, type RetryOptions } from '../aws/retry.js';
 import type { Fetch } from '../registry/transport.js';
 
 export interface DeployContext {
@@ -23,7 +23,12 @@ export interface DeployContext {
 
 /** Every AWS call goes through here: throttling slows a deploy down, it never fails it. */
 export function aws<T>(ctx: DeployContext, fn: () => Promise<T>): Promise<T> {
-  return withThrottleRetry(fn, ctx.clock, { random: ctx.random, ...ctx.retry });
+  return withThrottleRetry(fn, ctx.clock, retryOptions(ctx));
+}
+
+/** The one set of retry options for every AWS call of a command, the stack-event poller's included. */
+export function retryOptions(ctx: DeployContext): RetryOptions {
+  return { random: ctx.random, ...ctx.retry };
 }
 
 export function elapsedSeconds(ctx: DeployContext, since: Date): number {

@@ -11,7 +11,7 @@ import { composeStack } from '../compose/stack.js';
 import { ParameterNames } from '../compose/template.js';
 import { StackEventPoller } from '../stack-events/poller.js';
 import { createChangeSet, type PlannedChangeSet } from './change-set.js';
-import { aws, elapsedSeconds, type DeployContext } from './context.js';
+import { aws, elapsedSeconds, retryOptions, type DeployContext } from './context.js';
 import { announceLive, concludeOperation } from './conclude.js';
 import { bootLogGroupName } from './boot-logs.js';
 import { followOperation, type PollTiming } from './follow.js';
@@ -127,7 +127,7 @@ async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<Deplo
     throw err;
   }
 
-  const poller = await StackEventPoller.beforeOperation({ cloudFormation: ctx.clients.cloudFormation, stackName, clock: ctx.clock });
+  const poller = await StackEventPoller.beforeOperation({ cloudFormation: ctx.clients.cloudFormation, stackName, clock: ctx.clock, retry: retryOptions(ctx) });
   ctx.reporter.emit({ type: 'phase', phase: 'rollout', title: `Rolling out ${facts.imageTag ?? facts.imageDigest} to ${stackName}` });
   if (facts.changeSetType === 'CREATE') await removeRetainedLogGroups(ctx, template, stackName);
   const startedAt = ctx.clock.now();

@@ -8,7 +8,7 @@ import { StackEventPoller } from '../stack-events/poller.js';
 import { isInProgress } from '../stack-events/status.js';
 import { announceLive, concludeOperation } from './conclude.js';
 import { bootLogGroupName } from './boot-logs.js';
-import type { DeployContext } from './context.js';
+import { retryOptions, type DeployContext } from './context.js';
 import { followOperation, type PollTiming } from './follow.js';
 import { describeStack, liveImage } from './stack-state.js';
 import type { DeployJournal } from './deploy.js';
@@ -35,7 +35,7 @@ export async function runWatch(deployCtx: DeployContext, req: WatchRequest): Pro
     return false;
   }
   const deploying = liveImage(stack).digest;
-  const poller = await StackEventPoller.attachToCurrentOperation({ cloudFormation: ctx.clients.cloudFormation, stackName, clock: ctx.clock });
+  const poller = await StackEventPoller.attachToCurrentOperation({ cloudFormation: ctx.clients.cloudFormation, stackName, clock: ctx.clock, retry: retryOptions(ctx) });
   // Replay the operation so far, so the view matches what the deploy itself would have shown.
   ctx.reporter.emit({ type: 'phase', phase: 'rollout', title: `Following ${stackName} (${status})` });
   const startedAt = stack.LastUpdatedTime ?? stack.CreationTime ?? ctx.clock.now();

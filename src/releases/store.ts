@@ -5,7 +5,7 @@
  */
 import type { ParameterHistory } from '@aws-sdk/client-ssm';
 import { isThrottling, type Clock, type SsmApi } from '../aws/api.js';
-import { withThrottleRetry } from '../stack-events/retry.js';
+import { withThrottleRetry } from '../aws/retry.js';
 import {
   RECORD_FORMAT,
   ROOT_CAUSE_LIMIT,

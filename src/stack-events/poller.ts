@@ -7,7 +7,7 @@
  */
 import type { StackEvent } from '@aws-sdk/client-cloudformation';
 import type { Clock, CloudFormationApi } from '../aws/api.js';
-import { withThrottleRetry, type RetryOptions } from './retry.js';
+import { withThrottleRetry, type RetryOptions } from '../aws/retry.js';
 import { OPERATION_START_STATUSES } from './status.js';
 
 export interface StackEventPollerOptions {
@@ -20,7 +20,10 @@ export interface StackEventPollerOptions {
    * event is (a first create).
    */
   fenceEventId: string | undefined;
-  /** Backoff for throttled calls; attempts are unlimited unless set. */
+  /**
+   * The command's retry options (`retryOptions(ctx)`). Attempts are unlimited unless these set
+   * them: a poll that gave up would stop following an update that is still running.
+   */
   retry?: RetryOptions;
 }
 

@@ -4,7 +4,7 @@
  * health), and resources the last cleanup failed to delete.
  */
 import type { ServiceEnvironment } from '../descriptor/schema.js';
-import { aws, type DeployContext } from '../deploy/context.js';
+import { aws, retryOptions, type DeployContext } from '../deploy/context.js';
 import { currentGroupName, describeGroup, describeStack, liveImage } from '../deploy/stack-state.js';
 import type { Release } from '../releases/record.js';
 import { liveRelease } from '../releases/select.js';
@@ -110,7 +110,7 @@ async function readTargetHealth(ctx: DeployContext, targetGroupArns: string[]): 
 
 /** Resources the most recent operation could not delete (its cleanup left them behind). */
 async function cleanupLeftovers(ctx: DeployContext, stackName: string): Promise<StatusView['leftovers']> {
-  const poller = await StackEventPoller.attachToCurrentOperation({ cloudFormation: ctx.clients.cloudFormation, stackName, clock: ctx.clock });
+  const poller = await StackEventPoller.attachToCurrentOperation({ cloudFormation: ctx.clients.cloudFormation, stackName, clock: ctx.clock, retry: retryOptions(ctx) });
   const events = await poller.poll();
   return events
     .filter((e) => e.ResourceStatus === 'DELETE_FAILED')

@@ -6,7 +6,7 @@
 import type { StackEvent } from '@aws-sdk/client-cloudformation';
 import { isStackMissing, type AwsClients, type Clock } from '../../src/aws/api.js';
 import { StackEventPoller } from '../../src/stack-events/poller.js';
-import { withThrottleRetry } from '../../src/stack-events/retry.js';
+import { withThrottleRetry } from '../../src/aws/retry.js';
 import { isTerminal } from '../../src/stack-events/status.js';
 
 export interface DriveOptions {

@@ -3,7 +3,7 @@
  * (CloudFormation's DescribeStackEvents especially, when many pipelines poll one account), and a
  * throttled call must slow the deploy down, never fail it.
  */
-import { isThrottling, type Clock } from '../aws/api.js';
+import { isThrottling, type Clock } from './api.js';
 
 export interface RetryOptions {
   /** First backoff, before jitter. */

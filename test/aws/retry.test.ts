@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { awsError, type Clock } from '../../src/aws/api.js';
-import { backoffDelayMs, withThrottleRetry } from '../../src/stack-events/retry.js';
+import { backoffDelayMs, withThrottleRetry } from '../../src/aws/retry.js';
 
 function recordingClock(): Clock & { slept: number[] } {
   const slept: number[] = [];
