@@ -175,9 +175,7 @@ async function pollGroup(ctx: DeployContext, req: FollowRequest, state: RolloutS
     }
   }
   const signals = state.signals;
-  const key = JSON.stringify([signals, state.instances.map((i) => [i.instanceId, i.lifecycleState, i.healthStatus])]);
-  if (key === state.lastProgressKey) return false;
-  state.lastProgressKey = key;
+  if (!state.progressChanged(signals.success)) return false;
   ctx.reporter.emit({
     type: 'group.progress',
     groupName,

@@ -16,11 +16,25 @@ export class RolloutState {
   readonly failedActivities: FailedActivity[] = [];
   private readonly seenActivities = new Set<string>();
   instances: InstanceView[] = [];
-  lastProgressKey = '';
   /** How often the new group was read, to space out reads of its scaling activities. */
   groupPolls = 0;
 
+  /** What the last progress report said, so only a change is reported. */
+  private lastProgress = '';
+
   constructor(public oldGroupName: string | undefined) {}
+
+  /**
+   * True when the new group's picture (signals, each instance's lifecycle state and health)
+   * differs from the last one reported. The one place that decides whether progress is news:
+   * polls that only move the clock are never reported, so no renderer has to filter them.
+   */
+  progressChanged(signalsReceived: number): boolean {
+    const key = JSON.stringify([signalsReceived, this.instances.map((i) => [i.instanceId, i.lifecycleState, i.healthStatus])]);
+    if (key === this.lastProgress) return false;
+    this.lastProgress = key;
+    return true;
+  }
 
   addEvents(events: StackEvent[]): void {
     for (const e of events) {

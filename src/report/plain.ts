@@ -8,7 +8,7 @@ import { formatFailureReport } from './failure.js';
 import { formatCleanupComplete, formatLive } from './live.js';
 import { formatNotice, isNotice } from './notices.js';
 import { formatPlan } from './plan.js';
-import { OperationClock, formatActivityLine, formatProgressLine, progressKey } from './progress.js';
+import { OperationClock, formatActivityLine, formatProgressLine } from './progress.js';
 import { StackEventColumns } from './stack-line.js';
 import { type Style, ansiStyle, noStyle } from './style.js';
 
@@ -29,7 +29,6 @@ export class PlainReporter implements Reporter {
   private readonly style: Style;
   private readonly columns: StackEventColumns;
   private readonly clock: OperationClock;
-  private lastProgress?: string;
   private lastBusyStatus?: string;
   /** Buildkite header of a phase that has printed nothing yet (see `emit` for why it waits). */
   private pendingHeader?: string;
@@ -63,13 +62,9 @@ export class PlainReporter implements Reporter {
       case 'stack.event':
         this.line(this.columns.format(event, s));
         return;
-      case 'group.progress': {
-        const key = progressKey(event);
-        if (key === this.lastProgress) return;
-        this.lastProgress = key;
+      case 'group.progress':
         this.line(formatProgressLine(event, this.columns, this.clock, s));
         return;
-      }
       case 'group.activity-failed':
         this.line(formatActivityLine(event, this.columns, this.clock, s));
         return;

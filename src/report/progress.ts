@@ -1,7 +1,6 @@
 /**
- * The new group's rollout in one short phrase, plus a key that changes only when something a
- * user cares about changed (signals, lifecycle counts, health), so append-only output can skip
- * the repeats that a poll loop produces every few seconds.
+ * The new group's rollout in one short phrase. Core reports progress only when it changed
+ * (RolloutState.progressChanged), so every event here is news and is shown.
  */
 import type { InstanceView, ShipperEvent } from './events.js';
 import { activityMessage } from './failure.js';
@@ -43,11 +42,6 @@ export function describeProgress(event: GroupProgress): string {
   const unhealthy = event.instances.filter((i) => i.healthStatus !== undefined && i.healthStatus !== 'Healthy').length;
   if (unhealthy > 0) parts.push(`${unhealthy} unhealthy`);
   return parts.join('; ');
-}
-
-/** Equal keys mean "nothing new to tell": elapsed time alone is not news. */
-export function progressKey(event: GroupProgress): string {
-  return `${event.groupName}|${describeProgress(event)}`;
 }
 
 /**

@@ -11,7 +11,7 @@ import { formatCleanupComplete, formatLiveDetails, liveHeadline } from './live.j
 import { formatNotice, isNotice } from './notices.js';
 import { formatPlan } from './plan.js';
 import type { TextSink } from './plain.js';
-import { OperationClock, describeProgress, formatActivityLine, formatProgressLine, progressKey } from './progress.js';
+import { OperationClock, describeProgress, formatActivityLine, formatProgressLine } from './progress.js';
 import { StackEventColumns } from './stack-line.js';
 import type { Style } from './style.js';
 import { formatElapsed } from './time.js';
@@ -34,7 +34,7 @@ export interface TtyReporterOptions {
   color: boolean;
   /**
    * Animate the live line (ora's `isEnabled`; also off when the stream cannot move the cursor).
-   * Without animation, progress is printed as deduplicated lines instead.
+   * Without animation, each progress report is printed as a line instead.
    */
   spinner?: boolean;
   now?: () => Date;
@@ -58,7 +58,6 @@ export class TtyReporter implements Reporter {
   private elapsedMark?: { seconds: number; at: number };
   private phaseTitle = '';
   private progress?: GroupProgress;
-  private lastProgressKey?: string;
   private lastBusyStatus?: string;
   /** A phase is under way and nothing has ended it: the live line belongs on screen. */
   private phaseActive = false;
@@ -125,9 +124,6 @@ export class TtyReporter implements Reporter {
         return;
       case 'group.progress': {
         this.progress = event;
-        const key = progressKey(event);
-        if (key === this.lastProgressKey) return;
-        this.lastProgressKey = key;
         // The animated line already shows it; without one, print the change once.
         if (this.spinner.isSpinning) this.spinner.render();
         else this.print(formatProgressLine(event, this.columns, this.clock, s));

@@ -100,6 +100,20 @@ describe('a replacing update that goes live', () => {
     expect(events.at(-1).type).toBe('deploy.live');
   });
 
+  it("reports the new group's progress only when it changed, not on every poll", async () => {
+    const w = world({ live: true });
+    const run = await w.run(['deploy', '--env', 'test', '--image-tag', 'v2', '--json']);
+    const progress = run.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'group.progress');
+    const pictures = progress.map((e) => JSON.stringify([e.signalsReceived, e.instances]));
+    expect(pictures.length).toBeGreaterThan(1);
+    expect(pictures.every((p, i) => i === 0 || p !== pictures[i - 1])).toBe(true);
+    // The group was read more often than its picture changed.
+    expect(w.cloud.calls.count('describeAutoScalingGroups')).toBeGreaterThan(pictures.length + 2);
+    // A plain log shows the same reports, one line each.
+    const plain = await world({ live: true }).run(['deploy', '--env', 'test', '--image-tag', 'v2'], { env: { PATH: process.env.PATH, CI: 'true' } });
+    expect(plain.stdout.split('\n').filter((l) => / new group +signals /.test(l))).toHaveLength(pictures.length);
+  });
+
   it('uses Buildkite group headers and no cursor control in CI', async () => {
     const w = world({ live: true });
     const run = await w.run(['deploy', '--env', 'test', '--image-tag', 'v2'], { env: { PATH: process.env.PATH, BUILDKITE: 'true', CI: 'true' } });

@@ -107,10 +107,8 @@ export function successfulDeploy(): ShipperEvent[] {
   };
   rows.slice(0, live).forEach((row, n) => {
     events.push(stackEvent(startedAt, row, n));
-    for (const p of polls[row.time] ?? []) {
-      // A watcher polls every few seconds: the same picture arrives several times.
-      events.push(p, { ...p, elapsedSeconds: p.elapsedSeconds + 5 }, p);
-    }
+    // Core reports the group's progress only when it changed (RolloutState.progressChanged).
+    events.push(...(polls[row.time] ?? []));
   });
   events.push(stackEvent(startedAt, rows[live]!, live));
   events.push({
