@@ -8,7 +8,7 @@ import { DeployRolledBackError, NeedsAttentionError } from '../errors.js';
 import { needsAttention } from '../stack-events/status.js';
 import { describeCancellation } from '../report/failure.js';
 import { elapsedSeconds, type DeployContext } from './context.js';
-import type { DeployJournal } from './deploy.js';
+import type { DeployJournal } from './journal.js';
 import { buildFailureReport, type ReleaseLookup } from './failure-report.js';
 import type { FollowResult } from './follow.js';
 import { stackOutputs } from './stack-state.js';

@@ -3,7 +3,6 @@
  * the outcome. The new group must prove itself healthy before the old one is touched;
  * anything else rolls back with the previous release still serving.
  */
-import type { Stack } from '@aws-sdk/client-cloudformation';
 import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { AbortedError, BadInputError, NeedsAttentionError } from '../errors.js';
 import { templateProblems } from '../compose/checks.js';
@@ -15,6 +14,7 @@ import { aws, elapsedSeconds, retryOptions, type DeployContext } from './context
 import { announceLive, concludeOperation } from './conclude.js';
 import { bootLogGroupName } from './boot-logs.js';
 import { followOperation, type PollTiming } from './follow.js';
+import type { DeployJournal } from './journal.js';
 import { preflight, type ImageRequest, type PreflightFacts } from './preflight.js';
 import { checkSharedResources } from './shared-resources.js';
 import { findRetainedLogGroups, removeRetainedLogGroups } from './retained-log-groups.js';
@@ -34,11 +34,6 @@ export interface DeployRequest {
   allowSharedChange?: boolean;
   /** Observes the attempt once it is about to change something, and its outcome (release history). */
   journal?: DeployJournal;
-}
-
-export interface DeployJournal {
-  started(attempt: { facts: PreflightFacts; token: string; startedAt: Date }): Promise<void>;
-  finished(outcome: { status: 'live' | 'rolled-back' | 'needs-attention' | 'cancelled'; endedAt: Date; rootCause?: string; stack?: Stack }): Promise<void>;
 }
 
 export type DeployOutcome =

@@ -11,7 +11,7 @@ import { bootLogGroupName } from './boot-logs.js';
 import { retryOptions, type DeployContext } from './context.js';
 import { followOperation, type PollTiming } from './follow.js';
 import { describeStack, liveImage } from './stack-state.js';
-import type { DeployJournal } from './deploy.js';
+import type { DeployJournal } from './journal.js';
 
 export interface WatchRequest {
   target: ServiceEnvironment;

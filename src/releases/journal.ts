@@ -1,5 +1,5 @@
 /** Connects a deploy to the release history: a record as it starts, an outcome as it ends. */
-import type { DeployJournal } from '../deploy/deploy.js';
+import type { DeployJournal } from '../deploy/journal.js';
 import type { ReleaseLookup } from '../deploy/failure-report.js';
 import type { PreviousRelease } from '../report/events.js';
 import { liveRelease } from './select.js';
