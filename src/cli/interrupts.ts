@@ -13,6 +13,11 @@ export interface Interrupts {
   detach: AbortSignal;
   /** Wraps a reporter so interrupts know when the operation has started. */
   watch(reporter: Reporter): Reporter;
+  /**
+   * For a command that must clean up before it stops (plan deletes its change set): the first
+   * interrupt aborts `interrupt` for the command to finish up; a second one leaves at once.
+   */
+  cleanUpOnInterrupt(): void;
   dispose(): void;
 }
 
@@ -20,15 +25,19 @@ export function installInterrupts(io: CliIo, exitNow: (code: number) => void, mo
   const interrupt = new AbortController();
   const detach = new AbortController();
   let operationRunning = false;
+  let cleanUp = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (!operationRunning) {
+    if (!operationRunning && !cleanUp) {
       io.stderr.write('\n');
       exitNow(reportError(new InterruptedError(`${signal}: stopped before any change was made`), io, mode));
       return;
     }
     // The reason says what cancelled the update (Ctrl-C or SIGTERM) on the failure screen.
     if (!interrupt.signal.aborted) interrupt.abort(signal);
-    else {
+    else if (!operationRunning) {
+      io.stderr.write(`\n${signal} again: leaving now\n`);
+      exitNow(130);
+    } else {
       io.stderr.write(`\n${signal} again: leaving now; CloudFormation finishes the operation by itself\n`);
       detach.abort();
     }
@@ -47,6 +56,9 @@ export function installInterrupts(io: CliIo, exitNow: (code: number) => void, mo
         close: () => reporter.close(),
         pause: () => reporter.pause?.(),
       };
+    },
+    cleanUpOnInterrupt() {
+      cleanUp = true;
     },
     dispose() {
       process.off('SIGINT', onSignal);

@@ -67,12 +67,12 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       result = await validateCommand(opts, io);
     });
 
-  const awsOptions = (command: Command) =>
+  const awsOptions = (command: Command, json = 'print one JSON event per line (NDJSON) instead of text; a failure ends with an error event') =>
     command
       .addOption(envOption())
       .addOption(fileOption())
       .option('--profile <profile>', 'AWS profile (default: the standard credential chain)')
-      .option('--json', 'print one JSON event per line (NDJSON) instead of text; a failure ends with an error event');
+      .option('--json', json);
 
   awsOptions(
     program
@@ -93,6 +93,24 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .action(async (opts) => {
       const { deployCommand } = await import('./commands/deploy.js');
       result = await deployCommand(opts, io, deps);
+    });
+
+  awsOptions(
+    program
+      .command('plan')
+      .description('preview a deploy: create the change set, show what would change (resources, properties, parameters, images), delete it; nothing is executed'),
+    'print the plan as one JSON object on stdout (progress goes to stderr); a failure prints one error event instead',
+  )
+    .option('--image-tag <tag>', 'ECR image tag to plan (resolved to its digest)')
+    .option('--image-digest <sha256:...>', 'plan exactly this digest')
+    .option('--no-wait-busy', 'fail instead of waiting when another operation is in progress')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  shipper plan --env prod --image-tag v42\n  shipper plan --env prod --image-tag v42 --json > plan.json   # in CI, before a block step',
+    )
+    .action(async (opts) => {
+      const { planCommand } = await import('./commands/plan.js');
+      result = await planCommand(opts, io, deps);
     });
 
   awsOptions(

@@ -34,6 +34,8 @@ export interface Session {
   target: ServiceEnvironment;
   ctx: DeployContext;
   reporter: Reporter;
+  /** The first Ctrl-C aborts `ctx.interrupt` (for the command to clean up) instead of exiting at once. */
+  cleanUpOnInterrupt(): void;
   close(): void;
 }
 
@@ -68,6 +70,7 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
     target,
     ctx,
     reporter,
+    cleanUpOnInterrupt: () => interrupts.cleanUpOnInterrupt(),
     close() {
       interrupts.dispose();
       reporter.close();

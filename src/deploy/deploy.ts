@@ -7,7 +7,7 @@ import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { AbortedError, BadInputError, NeedsAttentionError } from '../errors.js';
 import { templateProblems } from '../compose/checks.js';
 import { composeStack } from '../compose/stack.js';
-import { ParameterNames } from '../compose/template.js';
+import { ParameterNames, type CfnTemplate } from '../compose/template.js';
 import { StackEventPoller } from '../stack-events/poller.js';
 import { createChangeSet, type PlannedChangeSet } from './change-set.js';
 import { aws, elapsedSeconds, retryOptions, type DeployContext } from './context.js';
@@ -34,6 +34,20 @@ export interface DeployRequest {
   allowSharedChange?: boolean;
   /** Observes the attempt once it is about to change something, and its outcome (release history). */
   journal?: DeployJournal;
+}
+
+/** What deploy and plan share: preflight, compose, and the change set created and summarised. */
+export type PlanRequest = Pick<DeployRequest, 'target' | 'image' | 'yes' | 'noWaitBusy' | 'poll'> & {
+  /** Only look (shipper plan): never delete a failed first create, and ask for every changed property. */
+  preview?: boolean;
+};
+
+export interface PlannedRelease {
+  facts: PreflightFacts;
+  token: string;
+  template: CfnTemplate;
+  /** Undefined when nothing would change (CloudFormation already removed the change set), or in a preview of a failed first create. */
+  changeSet?: PlannedChangeSet;
 }
 
 export type DeployOutcome =
@@ -72,6 +86,14 @@ async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<Deplo
   // Fail fast in CI: a protected environment without --yes and without a terminal is refused
   // before any AWS call.
   if (service.protected && !req.yes && !ctx.confirm) await confirmProtected(ctx, req, '');
+  const planned = await planRelease(ctx, req);
+  if (!planned.changeSet) return { kind: 'no-changes', stackName, facts: planned.facts };
+  return executeRelease(ctx, req, planned, planned.changeSet);
+}
+
+export async function planRelease(ctx: DeployContext, req: PlanRequest): Promise<PlannedRelease> {
+  const { target } = req;
+  const { stackName, service } = target;
   const facts = await preflight(ctx, target, req.image, { noWaitBusy: req.noWaitBusy });
 
   const template = composeStack(target, { imageTag: facts.imageTag, imageDigest: facts.imageDigest, desiredCapacity: facts.desiredCapacity, sidecarImages: facts.sidecarImages });
@@ -81,6 +103,7 @@ async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<Deplo
   const token = deployToken(ctx);
   if (facts.changeSetType === 'CREATE') await findRetainedLogGroups(ctx, template, stackName);
   if (facts.deleteFailedCreate) {
+    if (req.preview) return { facts, token, template };
     await confirmProtected(ctx, req, `Delete the failed stack ${stackName} (ROLLBACK_COMPLETE) and create it again?`);
     await deleteFailedStack(ctx, stackName, req.poll);
   }
@@ -99,10 +122,12 @@ async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<Deplo
     tags: { 'shipper:service': service.service, 'shipper:environment': target.env, 'shipper:managed-by': 'shipper', ...service.tags },
     token,
     pollMs: req.poll?.minMs,
+    details: req.preview,
+    purpose: req.preview ? 'plan' : 'deploy',
   });
   if (!plan) {
     ctx.reporter.emit({ type: 'plan.no-changes', stackName });
-    return { kind: 'no-changes', stackName, facts };
+    return { facts, token, template };
   }
   ctx.reporter.emit({
     type: 'plan.summary',
@@ -113,7 +138,12 @@ async function deployOnce(ctx: DeployContext, req: DeployRequest): Promise<Deplo
     image: { oldTag: facts.previous?.tag, oldDigest: facts.previous?.digest, newTag: facts.imageTag, newDigest: facts.imageDigest },
     capacity: { desired: service.capacity.desired, liveDesired: facts.liveGroup?.desired, signals: facts.desiredCapacity },
   });
+  return { facts, token, template, changeSet: plan };
+}
 
+async function executeRelease(ctx: DeployContext, req: DeployRequest, { facts, token, template }: PlannedRelease, plan: PlannedChangeSet): Promise<DeployOutcome> {
+  const { target } = req;
+  const { stackName } = target;
   try {
     checkSharedResources(plan.resourceChanges, plan.groupReplaced, Boolean(req.allowSharedChange));
     await confirmProtected(ctx, req, `Deploy ${facts.imageTag ?? facts.imageDigest} to ${target.env} (${stackName})?`);

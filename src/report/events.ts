@@ -2,16 +2,11 @@
  * The typed event stream that core code emits. Every renderer (tty, plain, json) consumes
  * exactly this stream, so the three outputs can never disagree about what happened.
  */
+import type { ReleasePlan, ResourceChange } from './release-plan.js';
+
+export type { ResourceChange };
 
 export type Phase = 'preflight' | 'plan' | 'execute' | 'rollout' | 'cleanup' | 'rollback' | 'outcome';
-
-export interface ResourceChange {
-  logicalId: string;
-  resourceType: string;
-  action: 'Add' | 'Modify' | 'Remove' | 'Import' | 'Dynamic';
-  /** CloudFormation's answer to "is the physical resource replaced?". */
-  replacement: 'True' | 'False' | 'Conditional' | undefined;
-}
 
 export interface InstanceView {
   instanceId: string;
@@ -80,7 +75,8 @@ export type ShipperEvent =
   | { type: 'deploy.failed'; report: FailureReport }
   | { type: 'watch.idle'; stackName: string; status: string }
   /** The attempt is in the release history under this number (a rollback also names the release it goes back to). */
-  | { type: 'release.recorded'; number: number; rollbackOf?: number };
+  | { type: 'release.recorded'; number: number; rollbackOf?: number }
+  | { type: 'plan.detail'; plan: ReleasePlan };
 
 /** Everything the user needs, on one screen, when a deploy did not go live. */
 export interface FailureReport {

