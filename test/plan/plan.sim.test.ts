@@ -96,6 +96,21 @@ describe('shipper plan', () => {
     expect(w.cloud.calls.count('executeChangeSet')).toBe(0);
   });
 
+  it('after a failed first deploy, says a deploy would delete and recreate the stack, and deletes nothing', async () => {
+    const w = world();
+    w.cloud.scriptInstances([{ signal: 'FAILURE', afterSeconds: 60 }, { signal: 'FAILURE', afterSeconds: 60 }]);
+    expect((await w.run(['deploy', '--env', 'test', '--image-tag', 'v1'])).code).toBe(ExitCode.deployRolledBack);
+    expect(w.cloud.cloudFormation.findStack(STACK)!.status).toBe('ROLLBACK_COMPLETE');
+    w.cloud.calls.reset();
+
+    const run = await plan(w, '--image-tag', 'v2');
+
+    expect(run.code).toBe(ExitCode.ok);
+    expect(run.stdout).toMatch(/a deploy first deletes hello-test \(ROLLBACK_COMPLETE from a failed first deploy\), then creates it/);
+    expect(writes(w)).toEqual({});
+    expect(w.cloud.cloudFormation.findStack(STACK)!.status).toBe('ROLLBACK_COMPLETE');
+  });
+
   it('deletes the change set when describing it fails', async () => {
     const w = world({ live: true });
     w.cloud.faults.failNext('describeChangeSet', awsError('AccessDenied', 'User is not authorized to perform: cloudformation:DescribeChangeSet', 403));
