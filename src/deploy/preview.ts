@@ -11,15 +11,20 @@ import { deleteChangeSet } from './change-set.js';
 import { aws, type DeployContext } from './context.js';
 import { planRelease, type PlanRequest, type PlannedRelease } from './deploy.js';
 import type { PreflightFacts } from './preflight.js';
+import type { SidecarImages } from './sidecar-images.js';
 import { stackParameters } from './stack-state.js';
 
-export type PreviewRequest = Omit<PlanRequest, 'preview' | 'yes'>;
+export type PreviewRequest = Omit<PlanRequest, 'preview' | 'yes'> & {
+  /** The sidecar images the live release runs (from the release history), for "old → new"; read-only. */
+  liveSidecarImages?: (liveDigest: string | undefined) => Promise<SidecarImages | undefined>;
+};
 
 export async function runPlan(ctx: DeployContext, req: PreviewRequest): Promise<ReleasePlan> {
   const planned = await planRelease(ctx, { ...req, preview: true });
   try {
     if (ctx.interrupt?.aborted) throw new InterruptedError('interrupted; the change set was deleted and nothing was changed');
-    const plan = releasePlan(req, planned);
+    const liveSidecars = await req.liveSidecarImages?.(planned.facts.previous?.digest).catch(() => undefined);
+    const plan = releasePlan(req, planned, liveSidecars);
     if (plan.changes) ctx.reporter.emit({ type: 'plan.detail', plan });
     else if (planned.facts.deleteFailedCreate) {
       ctx.reporter.emit({ type: 'info', message: `a deploy first deletes ${req.target.stackName} (ROLLBACK_COMPLETE from a failed first deploy), then creates it with every resource of the template` });
@@ -40,7 +45,7 @@ async function removeWhatPlanningMade(ctx: DeployContext, req: PreviewRequest, {
   }
 }
 
-function releasePlan(req: PreviewRequest, { facts, changeSet }: PlannedRelease): ReleasePlan {
+function releasePlan(req: PreviewRequest, { facts, changeSet }: PlannedRelease, liveSidecars: SidecarImages | undefined): ReleasePlan {
   const { target } = req;
   const old = stackParameters(facts.stack);
   const parameters: ParameterChange[] = Object.entries(changeSet?.parameters ?? {}).map(([name, value]) => ({ name, ...(name in old ? { old: old[name] } : {}), new: value }));
@@ -52,14 +57,23 @@ function releasePlan(req: PreviewRequest, { facts, changeSet }: PlannedRelease):
     groupReplaced: changeSet?.groupReplaced ?? false,
     resources: changeSet?.changes ?? [],
     parameters,
-    images: imageChanges(facts),
+    images: imageChanges(facts, liveSidecars),
     capacity: { desired: target.service.capacity.desired, liveDesired: facts.liveGroup?.desired, starts: facts.desiredCapacity },
   };
 }
 
-/** The images every instance runs, old → new: the app, then each sidecar. */
-export function imageChanges(facts: PreflightFacts): ImageChange[] {
+/** The images every instance runs, old → new: the app, then each sidecar (old as the live release recorded it). */
+export function imageChanges(facts: PreflightFacts, liveSidecars: SidecarImages | undefined): ImageChange[] {
   const app: ImageChange = { name: 'app', ...(facts.previous?.digest ? { old: facts.previous } : {}), new: { tag: facts.imageTag, digest: facts.imageDigest } };
-  // Sidecars join here once preflight resolves their images: ...facts.sidecarImages
-  return [app];
+  const sidecars = Object.entries(facts.sidecarImages ?? {}).map(([name, pinned]): ImageChange => {
+    const old = liveSidecars?.[name];
+    return { name, ...(old ? { old: pinnedRef(old) } : {}), new: pinnedRef(pinned) };
+  });
+  return [app, ...sidecars];
+}
+
+/** `NAME@sha256:…` as the image's name (with its tag, if any) and digest. */
+function pinnedRef(pinned: string): { tag?: string; digest?: string } {
+  const at = pinned.lastIndexOf('@');
+  return at < 0 ? { tag: pinned } : { tag: pinned.slice(0, at), digest: pinned.slice(at + 1) };
 }

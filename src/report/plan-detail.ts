@@ -32,7 +32,11 @@ export function formatPlanDetail(plan: ReleasePlan, style: Style = noStyle): str
   const nameWidth = Math.max(0, ...plan.images.map((i) => i.name.length));
   for (const image of plan.images) {
     const next = style.bold(describeImage(image.new));
-    const text = !image.old ? `${next} (new)` : image.old.digest === image.new.digest ? `${next}, unchanged` : `${describeImage(image.old)} → ${next}`;
+    const text = !image.old
+      ? `${next}${plan.operation === 'create' || image.name === 'app' ? ' (new)' : style.dim(' (what runs now is not in the release history)')}`
+      : image.old.digest === image.new.digest
+        ? `${next}, unchanged`
+        : `${describeImage(image.old)} → ${next}`;
     lines.push(`  ${image.name.padEnd(nameWidth)}  ${text}`);
   }
 

@@ -6,13 +6,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { awsError } from '../../src/aws/api.js';
 import { ExitCode } from '../../src/errors.js';
+import { declaredSidecarImages } from '../../src/compose/sidecars/images.js';
+import { loadServiceEnvironment } from '../../src/descriptor/load.js';
 import { DIGEST_V1, DIGEST_V2, STACK, touchesOf, world, type World } from '../deploy/harness.js';
+import { exampleDescriptor } from '../helpers/paths.js';
 
 const plan = (w: World, ...flags: string[]) => w.run(['plan', '--env', 'test', ...flags]);
 
 /** The calls that change something, or record a release: a plan makes only the change set ones. */
 function writes(w: World): Record<string, number> {
-  return Object.fromEntries(Object.entries(w.cloud.calls.snapshot()).filter(([call]) => /\.(create|execute|delete|cancel|put)/.test(call) || call.startsWith('ssm.')));
+  return Object.fromEntries(Object.entries(w.cloud.calls.snapshot()).filter(([call]) => /\.(create|execute|delete|cancel|put)/.test(call)));
 }
 
 function leftAsFound(w: World) {
@@ -66,7 +69,10 @@ describe('shipper plan', () => {
     expect(parsed.resources[0].details[0].after).toContain(DIGEST_V2);
     expect(parsed.resources[1].details).toContainEqual({ attribute: 'Properties', name: 'LaunchTemplate', requiresRecreation: 'Always', evaluation: 'Dynamic', changeSource: 'ResourceAttribute', causingEntity: 'LaunchTemplate.LatestVersionNumber' });
     expect(parsed.parameters).toEqual(expect.arrayContaining([{ name: 'ImageDigest', old: DIGEST_V1, new: DIGEST_V2 }, { name: 'DesiredCapacity', old: '2', new: '2' }]));
-    expect(parsed.images).toEqual([{ name: 'app', old: { tag: 'v1', digest: DIGEST_V1 }, new: { tag: 'v2', digest: DIGEST_V2 } }]);
+    expect(parsed.images[0]).toEqual({ name: 'app', old: { tag: 'v1', digest: DIGEST_V1 }, new: { tag: 'v2', digest: DIGEST_V2 } });
+    // Each sidecar's image as preflight resolved it; what runs now is unknown here (the seeded stack has no release history).
+    const pinned = w.registry.pinnedFor(loadServiceEnvironment({ file: exampleDescriptor, env: 'test' }).service);
+    expect(Object.fromEntries(parsed.images.slice(1).map((i: { name: string; new: { tag: string; digest: string }; old?: unknown }) => [i.name, `${i.new.tag}@${i.new.digest}${i.old ? ' old' : ''}`]))).toEqual(pinned);
     // The progress a person watches goes to stderr, as text.
     expect(run.stderr).toMatch(/Preflight checks for hello-test/);
     expect(w.cloud.calls.count('executeChangeSet')).toBe(0);
@@ -79,7 +85,8 @@ describe('shipper plan', () => {
     expect(run.code).toBe(ExitCode.ok);
     expect(run.stdout).toMatch(/[Nn]o changes/);
     const json = await plan(w, '--image-tag', 'v1', '--json');
-    expect(JSON.parse(json.stdout)).toMatchObject({ changes: false, resources: [], images: [{ name: 'app', old: { digest: DIGEST_V1 }, new: { digest: DIGEST_V1 } }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({ changes: false, resources: [] });
+    expect(JSON.parse(json.stdout).images[0]).toMatchObject({ name: 'app', old: { digest: DIGEST_V1 }, new: { digest: DIGEST_V1 } });
     expect(w.cloud.calls.count('executeChangeSet')).toBe(0);
     leftAsFound(w);
   });
@@ -109,6 +116,30 @@ describe('shipper plan', () => {
     expect(run.stdout).toMatch(/a deploy first deletes hello-test \(ROLLBACK_COMPLETE from a failed first deploy\), then creates it/);
     expect(writes(w)).toEqual({});
     expect(w.cloud.cloudFormation.findStack(STACK)!.status).toBe('ROLLBACK_COMPLETE');
+  });
+
+  it("shows each sidecar's image old → new, old as the live release recorded it", async () => {
+    const w = world();
+    expect((await w.run(['deploy', '--env', 'test', '--image-tag', 'v1'])).code).toBe(ExitCode.ok);
+    const service = loadServiceEnvironment({ file: exampleDescriptor, env: 'test' }).service;
+    const proxy = declaredSidecarImages(service).find((d) => d.sidecar === 'reverse-proxy')!;
+    const before = w.registry.pinnedFor(service)['reverse-proxy']!;
+    // The proxy's tag moved to a new image since v1 went out.
+    w.registry.tag(proxy.image, `sha256:${'a'.repeat(64)}`);
+
+    const run = await plan(w, '--image-tag', 'v2', '--json');
+
+    expect(run.code).toBe(ExitCode.ok);
+    const images = Object.fromEntries(JSON.parse(run.stdout).images.map((i: { name: string }) => [i.name, i]));
+    expect(images['reverse-proxy']).toEqual({
+      name: 'reverse-proxy',
+      old: { tag: before.slice(0, before.indexOf('@')), digest: before.slice(before.indexOf('@') + 1) },
+      new: { tag: before.slice(0, before.indexOf('@')), digest: `sha256:${'a'.repeat(64)}` },
+    });
+    expect(images['log-router'].old).toEqual(images['log-router'].new);
+    const text = await plan(w, '--image-tag', 'v2');
+    expect(text.stdout).toMatch(new RegExp(`reverse-proxy +public\\.ecr\\.aws/nginx/nginx \\(${before.slice(-64, -52)}\\) → public\\.ecr\\.aws/nginx/nginx \\(a{12}\\)`));
+    expect(text.stdout).toMatch(/log-router +\S+ \(\w{12}\), unchanged/);
   });
 
   it('deletes the change set when describing it fails', async () => {

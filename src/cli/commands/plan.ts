@@ -1,5 +1,7 @@
 import { runPlan } from '../../deploy/preview.js';
 import { BadInputError, ExitCode, type ExitCodeValue } from '../../errors.js';
+import { liveRelease } from '../../releases/select.js';
+import { releaseStore } from '../history.js';
 import type { CliIo } from '../io.js';
 import { checkDigestFlag } from '../flags.js';
 import { openSession, type CliDependencies, type SessionOptions } from '../session.js';
@@ -23,6 +25,7 @@ export async function planCommand(options: PlanOptions, io: CliIo, deps: CliDepe
       target: session.target,
       image: { tag: options.imageTag, digest: options.imageDigest },
       noWaitBusy: options.waitBusy === false,
+      liveSidecarImages: async (liveDigest) => liveRelease((await releaseStore(session).history()).releases, liveDigest)?.sidecarImages,
     });
     if (options.json) io.stdout.write(`${JSON.stringify(plan)}\n`);
     return ExitCode.ok;
