@@ -19,6 +19,7 @@ describe('retry options of a deploy', () => {
         clients: w.cloud.clients(),
         clock: w.cloud.clock,
         reporter: new RecordingReporter(),
+        registry: { fetch: w.registry.fetch },
         retry: { onRetry: ({ error }) => retried.push((error as Error).message) },
       },
       { target: loadServiceEnvironment({ file: exampleDescriptor, env: 'test' }), image: { tag: 'v2' } },

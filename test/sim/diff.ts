@@ -36,11 +36,13 @@ export interface PlannedDetail {
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listenerrule.html
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroupingress.html
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-autoscaling-scheduledaction.html
  */
 const REPLACING_PROPERTIES: Record<string, string[]> = {
   'AWS::ElasticLoadBalancingV2::TargetGroup': ['Port', 'Protocol', 'ProtocolVersion', 'TargetType', 'VpcId', 'Name', 'IpAddressType'],
   'AWS::ElasticLoadBalancingV2::ListenerRule': ['ListenerArn'],
   'AWS::EC2::SecurityGroup': ['GroupDescription', 'GroupName', 'VpcId'],
+  'AWS::AutoScaling::ScheduledAction': ['AutoScalingGroupName'],
   'AWS::EC2::SecurityGroupIngress': ['GroupId', 'GroupName', 'IpProtocol', 'FromPort', 'ToPort', 'CidrIp', 'CidrIpv6', 'SourceSecurityGroupId', 'SourceSecurityGroupName', 'SourceSecurityGroupOwnerId', 'SourcePrefixListId'],
 };
 
