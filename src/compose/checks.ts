@@ -6,6 +6,7 @@
  */
 import { cronProblem } from '../descriptor/cron.js';
 import { timeZoneProblem } from '../descriptor/service-rules.js';
+import { bootBudgetProblems } from './boot-budget.js';
 import type { InputProblem } from '../errors.js';
 import type { CfnTemplate } from './template.js';
 
@@ -55,6 +56,7 @@ export function templateProblems(template: CfnTemplate, parameterValues: Record<
       if (timeout === undefined) at(`Resources.${id}.CreationPolicy.ResourceSignal.Timeout`, `"${String(signal.Timeout)}" is not an ISO-8601 duration`, 'write it like PT15M or PT1H30M');
       else if (timeout > MAX_SIGNAL_TIMEOUT_SECONDS) at(`Resources.${id}.CreationPolicy.ResourceSignal.Timeout`, `${signal.Timeout} is longer than CloudFormation's 12 hour maximum`, 'use at most PT12H');
       else if (timeout === 0) at(`Resources.${id}.CreationPolicy.ResourceSignal.Timeout`, 'a zero timeout fails every deploy', 'use e.g. PT15M');
+      else for (const p of bootBudgetProblems(resource, timeout)) at(`Resources.${id}.${p.path}`, p.message, p.hint);
     }
   }
 

@@ -5,6 +5,8 @@
  * group (and wait for its instances' signals) whenever that version changes.
  */
 import type { ResolvedService } from '../descriptor/schema.js';
+import { launchHookSpecification } from './boot-budget.js';
+import { isoDurationSeconds } from './checks.js';
 import type { CfnResource } from './template.js';
 import { LogicalIds, ParameterNames } from './template.js';
 
@@ -70,7 +72,9 @@ export function autoScalingGroupResource(input: GroupInput): Record<string, CfnR
         ...(hasTargetGroup ? { TargetGroupARNs: [input.targetGroupArn] } : {}),
         // With a target group, the load balancer's view of health decides replacement of sick instances.
         HealthCheckType: hasTargetGroup ? 'ELB' : 'EC2',
+        // Starts at InService, which the launch hook holds back until the app is healthy (boot-budget.ts).
         HealthCheckGracePeriod: service.healthCheck.gracePeriodSeconds,
+        LifecycleHookSpecificationList: [launchHookSpecification(isoDurationSeconds(service.signalTimeout) ?? 0)],
         MetricsCollection: [{ Granularity: '1Minute' }],
         Tags: input.tags.map((t) => ({ ...t, PropagateAtLaunch: false })),
       },

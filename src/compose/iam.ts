@@ -16,6 +16,8 @@ export interface RoleInput {
   /** The boot script waits for target health when the service is behind a target group. */
   readsTargetHealth: boolean;
   sidecarStatements: IamStatement[];
+  /** The boot script's launch hook, signal guard and boot log (boot-iam.ts). */
+  bootStatements?: IamStatement[];
 }
 
 export function instanceRoleResources(input: RoleInput): Record<string, CfnResource> {
@@ -32,6 +34,7 @@ export function instanceRoleResources(input: RoleInput): Record<string, CfnResou
     });
   }
   statements.push({ Sid: 'SignalThisStack', Effect: 'Allow', Action: ['cloudformation:SignalResource'], Resource: { Ref: 'AWS::StackId' } });
+  statements.push(...(input.bootStatements ?? []));
   if (input.readsTargetHealth) {
     // DescribeTargetHealth supports no resource-level permissions either.
     statements.push({ Sid: 'ReadTargetHealth', Effect: 'Allow', Action: ['elasticloadbalancing:DescribeTargetHealth'], Resource: '*' });

@@ -5,6 +5,10 @@
 import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { AL2023_AMI_PARAMETER } from '../descriptor/schema.js';
 import { SHIPPER_VERSION } from '../version.js';
+import { LAUNCH_HOOK_NAME, bootBudgetSeconds } from './boot-budget.js';
+import { bootScriptStatements } from './boot-iam.js';
+import { bootLogGroupName, bootLogGroupResources } from './boot-log.js';
+import { isoDurationSeconds } from './checks.js';
 import { mergeFragment } from './fragment-merge.js';
 import { autoScalingGroupResource, launchTemplateResource, scheduledActionResources } from './group.js';
 import { instanceRoleResources } from './iam.js';
@@ -47,8 +51,11 @@ export function composeStack(target: ServiceEnvironment, facts: ReleaseFacts = {
       proxyPort,
       intervalSeconds: service.healthCheck.intervalSeconds,
       healthyThreshold: service.healthCheck.healthyThreshold,
-      gracePeriodSeconds: service.healthCheck.gracePeriodSeconds,
     },
+    // never below 1 here: templateProblems explains a signal timeout too short for any boot
+    bootBudgetSeconds: Math.max(1, bootBudgetSeconds(isoDurationSeconds(service.signalTimeout) ?? 0)),
+    launchHookName: LAUNCH_HOOK_NAME,
+    logGroupName: bootLogGroupName(service, env),
     ...(tgArn ? { targetGroupArn: tgArn as never } : {}),
     registryLogins: registryLogins(service),
     allowUnresolvedImages: facts.sidecarImages === undefined,
@@ -98,6 +105,7 @@ export function composeStack(target: ServiceEnvironment, facts: ReleaseFacts = {
         secrets,
         readsTargetHealth: tgArn !== undefined,
         sidecarStatements: sidecars.flatMap((s) => s.iamStatements),
+        bootStatements: bootScriptStatements({ logicalGroupId: LogicalIds.autoScalingGroup, logGroupName: bootLogGroupName(service, env) }),
       }),
       ...securityGroupResource(service, proxyPort),
       ...loadBalancerResources(service, proxyPort),
@@ -106,6 +114,7 @@ export function composeStack(target: ServiceEnvironment, facts: ReleaseFacts = {
       ...scheduledActionResources(service),
       ...dnsResources(service),
       ...Object.assign({}, ...sidecars.map((s) => s.resources)),
+      ...bootLogGroupResources(service, env, Object.assign({}, ...sidecars.map((s) => s.resources))),
     },
     Outputs: stackOutputs(service),
   };

@@ -31,7 +31,13 @@ export interface BootPlan {
   };
   /** In start order; the one named `log-router` starts first, before the app. */
   sidecars: ContainerSpec[];
-  health: { path: string; proxyPort: number; intervalSeconds: number; healthyThreshold: number; gracePeriodSeconds: number };
+  health: { path: string; proxyPort: number; intervalSeconds: number; healthyThreshold: number };
+  /** Seconds from the boot script's start until it gives up and signals FAILURE (boot-budget.ts). */
+  bootBudgetSeconds: number;
+  /** The group's launch lifecycle hook, completed once the app is healthy. */
+  launchHookName: string;
+  /** The app log group, where a failing boot leaves its last lines (boot-log.ts). */
+  logGroupName: string;
   /** Set when the service is behind a target group: a literal ARN or e.g. `{ Ref: 'TargetGroup' }`. */
   targetGroupArn?: CfnValue;
   /** Private registries the instance logs in to before pulling: the secret holds `username:password`. */
@@ -122,7 +128,9 @@ function scalarSettings(plan: BootPlan): Record<string, string> {
     PROXY_PORT: positive('health.proxyPort', health.proxyPort),
     HEALTH_INTERVAL: positive('health.intervalSeconds', health.intervalSeconds),
     HEALTHY_THRESHOLD: positive('health.healthyThreshold', health.healthyThreshold),
-    GRACE_PERIOD: positive('health.gracePeriodSeconds', health.gracePeriodSeconds),
+    BOOT_BUDGET: positive('bootBudgetSeconds', plan.bootBudgetSeconds),
+    LAUNCH_HOOK: plan.launchHookName,
+    LOG_GROUP: plan.logGroupName,
   };
 }
 
@@ -179,13 +187,14 @@ function assertUniqueNames(containers: Array<{ name: string }>): void {
 }
 
 /**
- * boot.sh without comments, blank lines and indentation: EC2 caps user data at 16 KB. Safe
- * because the script has no heredocs and no string spanning lines.
+ * boot.sh without comments (whole lines, and the one after a function's opening brace), blank
+ * lines and indentation: EC2 caps user data at 16 KB. Safe because the script has no heredocs
+ * and no string spanning lines.
  */
 function bootScriptBody(): string {
   return readFileSync(BOOT_SCRIPT_URL, 'utf8')
     .split('\n')
-    .map((line) => line.trimStart())
+    .map((line) => line.trimStart().replace(/^([a-z_]+\(\) \{) #.*$/, '$1'))
     .filter((line) => line !== '' && !line.startsWith('#'))
     .join('\n')
     .concat('\n');

@@ -173,7 +173,10 @@ export function examplePlan(overrides: Partial<BootPlan> = {}): BootPlan {
       secrets: { DATABASE_PASSWORD: { ssm: '/hello/database-password' } },
     },
     sidecars: sidecars(),
-    health: { path: '/health', proxyPort: 80, intervalSeconds: 10, healthyThreshold: 2, gracePeriodSeconds: 300 },
+    health: { path: '/health', proxyPort: 80, intervalSeconds: 10, healthyThreshold: 2 },
+    bootBudgetSeconds: 780,
+    launchHookName: 'shipper-boot',
+    logGroupName: '/shipper/hello/test',
     targetGroupArn: { Ref: 'TargetGroup' },
     ...overrides,
   };

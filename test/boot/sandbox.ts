@@ -28,6 +28,24 @@ export interface Scenario {
   targetHealthyAfter?: number | 'never';
   ecrLoginFails?: boolean;
   imdsFails?: boolean;
+  /** Each `docker pull` takes this many seconds of real time. */
+  pullSeconds?: number;
+  /** The first N pulls fail (each retry costs the boot its back-off). */
+  pullFailsFirst?: number;
+  /** The first N cfn-signal calls fail. */
+  signalFails?: number;
+  /** The Auto Scaling group DescribeAutoScalingInstances names for this instance. */
+  group?: string;
+  /** The stack resource's current physical id (default: the instance's own group). */
+  stackGroup?: string;
+  groupLookupFails?: boolean;
+  hookFails?: boolean;
+  iptablesFails?: boolean;
+  logsFail?: boolean;
+  /** Send CloudWatch Logs calls to the real AWS CLI at this endpoint (moto). */
+  logsEndpoint?: string;
+  /** Seconds the watchdog waits after the budget (default 30, so it stays out of the way). */
+  watchdogGrace?: number;
   /** Secret values the stub `aws` returns, keyed by SSM name or Secrets Manager ARN. */
   secrets?: Record<string, string>;
 }
@@ -46,6 +64,8 @@ export interface BootRun {
   root: string;
   /** Every cfn-signal call. */
   signals: Call[];
+  /** The events the boot script handed to put-log-events, as it wrote them. */
+  bootLogEvents(): Array<{ timestamp: number; message: string }>;
   /** The environment `docker run` handed to a container, resolved as docker resolves it. */
   received(container: string): Record<string, string>;
   /** The octal mode of the env file the container was started with. */
@@ -85,6 +105,20 @@ export function runBoot(userData: string, scenario: Scenario = {}): BootRun {
       STUB_TARGET_HEALTHY_AFTER: stub(scenario.targetHealthyAfter),
       STUB_ECR_FAIL: stub(scenario.ecrLoginFails),
       STUB_IMDS_FAIL: stub(scenario.imdsFails),
+      STUB_PULL_SECONDS: stub(scenario.pullSeconds),
+      STUB_PULL_FAILS_FIRST: stub(scenario.pullFailsFirst),
+      STUB_SIGNAL_FAILS: stub(scenario.signalFails),
+      STUB_GROUP: stub(scenario.group),
+      STUB_STACK_GROUP: stub(scenario.stackGroup),
+      STUB_GROUP_LOOKUP_FAIL: stub(scenario.groupLookupFails),
+      STUB_HOOK_FAIL: stub(scenario.hookFails),
+      STUB_IPTABLES_FAIL: stub(scenario.iptablesFails),
+      STUB_LOGS_FAIL: stub(scenario.logsFail),
+      STUB_LOGS_ENDPOINT: stub(scenario.logsEndpoint),
+      SHIPPER_WATCHDOG_GRACE: String(scenario.watchdogGrace ?? 30),
+      ...(scenario.logsEndpoint
+        ? { STUB_REAL_PATH: process.env.PATH ?? '', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'eu-west-1' }
+        : {}),
     },
   });
   if (result.error) throw result.error;
@@ -108,6 +142,7 @@ export function runBoot(userData: string, scenario: Scenario = {}): BootRun {
       const entries = read(path).split('\0').filter(Boolean);
       return Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
     },
+    bootLogEvents: () => JSON.parse(read(join(dir, 'boot-log-events.json')) || '[]'),
     envFileMode: (container) => read(join(dir, 'received', `${container}.mode`)).trim(),
     writtenFiles: () => readTree(root),
   };

@@ -49,9 +49,11 @@ describe('renderUserData', () => {
     const script = resolveUserData(renderUserData(examplePlan()), values);
     const lines = script.split('\n');
     expect(lines[0]).toBe('#!/bin/bash');
-    expect(lines.slice(1, 10).map((l) => l.split('=')[0])).toEqual([
-      'STACK_NAME', 'REGION', 'RESOURCE_ID', 'HEALTH_PATH', 'PROXY_PORT', 'HEALTH_INTERVAL', 'HEALTHY_THRESHOLD', 'GRACE_PERIOD', 'TARGET_GROUP_ARN',
+    expect(lines.slice(1, 12).map((l) => l.split('=')[0])).toEqual([
+      'STACK_NAME', 'REGION', 'RESOURCE_ID', 'HEALTH_PATH', 'PROXY_PORT', 'HEALTH_INTERVAL', 'HEALTHY_THRESHOLD', 'BOOT_BUDGET', 'LAUNCH_HOOK', 'LOG_GROUP', 'TARGET_GROUP_ARN',
     ]);
+    expect(assignment(script, 'BOOT_BUDGET')).toBe("'780'");
+    expect(assignment(script, 'LOG_GROUP')).toBe("'/shipper/hello/test'");
     expect(assignment(script, 'STACK_NAME')).toBe("'hello-test'");
     expect(assignment(script, 'TARGET_GROUP_ARN')).toBe(`'${TARGET_GROUP_ARN}'`);
     expect(assignment(script, 'CONTAINER_NAMES')).toBe("('log-router' 'app' 'reverse-proxy' 'metrics-collector')");
