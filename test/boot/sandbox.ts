@@ -88,7 +88,7 @@ export function runBoot(userData: string, scenario: Scenario = {}): BootRun {
   const result = spawnSync('bash', [scriptPath], {
     cwd: dir,
     encoding: 'utf8',
-    timeout: 20_000,
+    timeout: 50_000, // generous: the machine may be busy; a boot normally takes a second or two
     env: {
       PATH: `${STUBS}:/usr/local/bin:/usr/bin:/bin`,
       HOME: dir,
