@@ -64,7 +64,8 @@ export function encodeContainerSpec(spec: BootContainerSpec): string {
   return deterministicGzipBase64(Buffer.from(pairs.map(([k, v]) => `${k}\0${v}\0`).join(''), 'utf8'));
 }
 
-function deterministicGzipBase64(data: Uint8Array): string {
+/** Gzip without a time stamp, base64-encoded: the same input always gives the same text. */
+export function deterministicGzipBase64(data: Uint8Array): string {
   const gz = gzipSync(data, { level: 9 });
   // Bytes 4-7 of a gzip member are MTIME (RFC 1952); zero means "no time stamp".
   gz.fill(0, 4, 8);

@@ -1,13 +1,13 @@
 /**
  * The launch template's user data: `#!/bin/bash`, a block of configuration assignments, then
- * the body of templates/boot.sh. Values are single-quoted literals; CloudFormation intrinsics
+ * the body of templates/boot.sh (gzipped, sourced). Values are single-quoted literals; CloudFormation intrinsics
  * (the image digest, the target group) stay objects joined in between literal quotes, so a new
  * digest is a new launch template version and therefore a group replacement.
  */
 import { readFileSync } from 'node:fs';
 import { BadInputError } from '../errors.js';
 import type { SecretRef } from '../descriptor/schema.js';
-import { APP_CONTAINER_NAME, encodeContainerSpec, secretLocator, startOrder, type BootContainerSpec } from './boot-containers.js';
+import { APP_CONTAINER_NAME, deterministicGzipBase64, encodeContainerSpec, secretLocator, startOrder, type BootContainerSpec } from './boot-containers.js';
 import type { ContainerSpec } from './containers.js';
 import { shellQuote } from './shell-quote.js';
 import { REVERSE_PROXY_NAME } from './sidecars/reverse-proxy.js';
@@ -50,6 +50,8 @@ export interface BootPlan {
 }
 
 const BOOT_SCRIPT_URL = new URL('../../templates/boot.sh', import.meta.url);
+/** The user data variable that holds templates/boot.sh, gzipped and base64-encoded. */
+export const BOOT_SCRIPT_VARIABLE = 'BOOT_SCRIPT';
 const IMAGE_BY_DIGEST = /^[^\s'@]+@sha256:[a-f0-9]{64}$/;
 const IMAGE_BY_TAG = /^[^\s'@]+:[\w][\w.-]{0,127}(@sha256:[a-f0-9]{64})?$/;
 const REGISTRY_HOST = /^[A-Za-z0-9.[\]:-]+$/;
@@ -76,7 +78,11 @@ export function renderUserData(plan: BootPlan): CfnValue[] {
   });
   parts.literal(`)\nREGISTRY_LOGINS=(${registryLogins(plan).map(shellQuote).join(' ')}`);
   parts.literal(`)\nCONTAINER_SPECS=(${containers.map((c) => shellQuote(encodeContainerSpec(c))).join(' ')})\n`);
-  parts.literal(bootScriptBody());
+  // The script itself travels gzipped: EC2 caps user data at 16 KB, and the script is static,
+  // so only the settings above change between releases. bash reads a sourced file whole, then
+  // runs it in this shell, with the settings and arrays above in scope.
+  parts.literal(`${BOOT_SCRIPT_VARIABLE}=${shellQuote(deterministicGzipBase64(Buffer.from(bootScriptBody(), 'utf8')))}\n`);
+  parts.literal(`source <(printf %s "$${BOOT_SCRIPT_VARIABLE}" | base64 -d | gunzip)\n`);
   assertFitsUserDataLimit(parts.parts);
   return parts.parts;
 }
@@ -188,10 +194,10 @@ function assertUniqueNames(containers: Array<{ name: string }>): void {
 
 /**
  * boot.sh without comments (whole lines, and the one after a function's opening brace), blank
- * lines and indentation: EC2 caps user data at 16 KB. Safe because the script has no heredocs
+ * lines and indentation, to keep the user data small. Safe because the script has no heredocs
  * and no string spanning lines.
  */
-function bootScriptBody(): string {
+export function bootScriptBody(): string {
   return readFileSync(BOOT_SCRIPT_URL, 'utf8')
     .split('\n')
     .map((line) => line.trimStart().replace(/^([a-z_]+\(\) \{) #.*$/, '$1'))

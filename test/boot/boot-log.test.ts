@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe, it, expect } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { startMoto, resetMoto, type MotoServer } from '../moto/server.js';
-import { SECRET_VALUE, bootWith, isCall, userData } from './boot-run.js';
+import { SECRET_VALUE, bootWith, inlineBootScript, isCall, userData } from './boot-run.js';
 import { optionOf, runBoot } from './sandbox.js';
 
 const LOG_GROUP = '/shipper/hello/test';
@@ -63,7 +63,7 @@ describe('boot log on FAILURE', () => {
 
   it('keeps at most the last 50 lines, and never a secret value', () => {
     // sixty more lines, then an unexpected error in the network step
-    const script = userData().replace('\nSTEP=network\n', '\nfor n in {1..60}; do log "progress $n"; done\nSTEP=network\nfalse\n');
+    const script = inlineBootScript(userData()).replace('\nSTEP=network\n', '\nfor n in {1..60}; do log "progress $n"; done\nSTEP=network\nfalse\n');
     const run = runBoot(script, { secrets: { '/hello/database-password': SECRET_VALUE }, logsEndpoint: moto.endpoint });
     expect(optionOf(run.signals[0], '--reason')).toMatch(/^network: unexpected error/);
     expect(run.log.trimEnd().split('\n').length).toBeGreaterThan(50);

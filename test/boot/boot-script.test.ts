@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, it, expect } from '@jest/globals';
 import { renderUserData, resolveUserData, type BootPlan } from '../../src/compose/user-data.js';
 import { DIGEST, ECR_REGISTRY, NASTY_ENVIRONMENT, TARGET_GROUP_ARN, examplePlan } from './plan-fixture.js';
+import { inlineBootScript } from './boot-run.js';
 import { runBoot, optionOf, type BootRun, type Call, type Scenario } from './sandbox.js';
 
 const SECRET_VALUE = 'S3cr3t-value-$(whoami)-`id`-\'"';
@@ -247,7 +248,7 @@ describe('boot script: failures signal FAILURE once, at once, naming the step', 
     expect(dockerRuns(run)).toHaveLength(0);
   });
 
-  const resolved = () => resolveUserData(renderUserData(examplePlan({ health: fastHealth, bootBudgetSeconds: 300 })), { ImageDigest: DIGEST, TargetGroup: TARGET_GROUP_ARN });
+  const resolved = () => inlineBootScript(resolveUserData(renderUserData(examplePlan({ health: fastHealth, bootBudgetSeconds: 300 })), { ImageDigest: DIGEST, TargetGroup: TARGET_GROUP_ARN }));
   const secrets = { secrets: { '/hello/database-password': SECRET_VALUE } };
 
   it('signals FAILURE for an unexpected error, naming the step it happened in', () => {

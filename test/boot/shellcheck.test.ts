@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { renderUserData, resolveUserData } from '../../src/compose/user-data.js';
 import { DIGEST, TARGET_GROUP_ARN, examplePlan } from './plan-fixture.js';
 import { STUBS } from './sandbox.js';
+import { inlineBootScript } from './boot-run.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -25,7 +26,7 @@ describe('shellcheck', () => {
     const values = { ImageDigest: DIGEST, TargetGroup: TARGET_GROUP_ARN };
     const files = [examplePlan(), examplePlan({ targetGroupArn: undefined })].map((plan, i) => {
       const file = join(dir, `user-data-${i}.sh`);
-      writeFileSync(file, resolveUserData(renderUserData(plan), values));
+      writeFileSync(file, inlineBootScript(resolveUserData(renderUserData(plan), values)));
       return file;
     });
     expect(shellcheck(...files)).toEqual({ status: 0, output: '' });

@@ -6,6 +6,7 @@ import { renderUserData, resolveUserData, userDataProperty } from '../../src/com
 import { dockerRunOptions, encodeContainerSpec } from '../../src/compose/boot-containers.js';
 import { BadInputError } from '../../src/errors.js';
 import { DIGEST, TARGET_GROUP_ARN, examplePlan, sidecars } from './plan-fixture.js';
+import { inlineBootScript } from './boot-run.js';
 
 const values = { ImageDigest: DIGEST, TargetGroup: TARGET_GROUP_ARN };
 
@@ -58,9 +59,18 @@ describe('renderUserData', () => {
     expect(assignment(script, 'TARGET_GROUP_ARN')).toBe(`'${TARGET_GROUP_ARN}'`);
     expect(assignment(script, 'CONTAINER_NAMES')).toBe("('log-router' 'app' 'reverse-proxy' 'metrics-collector')");
     expect(lines.slice(1).some((l) => l.trimStart().startsWith('#'))).toBe(false);
-    expect(script).toContain('set -Eeuo pipefail');
+    // the script travels gzipped and is sourced by the last line, in the same shell
+    expect(lines.at(-2)).toBe('source <(printf %s "$BOOT_SCRIPT" | base64 -d | gunzip)');
+    const inlined = inlineBootScript(script);
+    expect(inlined).toContain('\nset -Eeuo pipefail\n');
+    expect(inlined.split('\n').slice(1).some((l) => l.trimStart().startsWith('#'))).toBe(false);
     const body = readFileSync(new URL('../../templates/boot.sh', import.meta.url), 'utf8');
-    expect(script.endsWith(`${body.trimEnd().split('\n').at(-1)}\n`)).toBe(true);
+    expect(inlined.endsWith(`${body.trimEnd().split('\n').at(-1)}\n`)).toBe(true);
+  });
+
+  it('keeps the whole user data well inside 16 KB, with the example\'s sidecar configuration', () => {
+    const script = resolveUserData(renderUserData(examplePlan()), values);
+    expect(Buffer.byteLength(script)).toBeLessThan(12 * 1024);
   });
 
   it('assigns an empty target group when the service has none', () => {

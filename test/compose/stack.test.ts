@@ -73,7 +73,7 @@ describe('the composed stack', () => {
     for (const s of statements) {
       for (const action of s.Action) expect(action).not.toMatch(/\*/);
       // Only the actions AWS offers no resource-level permissions for may use "*".
-      if (s.Resource === '*') expect(s.Action.every((a: string) => /GetAuthorizationToken|DescribeTargetHealth|PutMetricData|DescribeTags/.test(a))).toBe(true);
+      if (s.Resource === '*') expect(s.Action.every((a: string) => /GetAuthorizationToken|DescribeTargetHealth|PutMetricData|DescribeTags|DescribeAutoScalingInstances/.test(a))).toBe(true);
     }
   });
 
