@@ -7,6 +7,7 @@
 import type * as asg from '@aws-sdk/client-auto-scaling';
 import type { AutoScalingApi } from '../../src/aws/api.js';
 import type { FakeClock } from './clock.js';
+import { abandonedLaunchStatus, elbHealthCheckFailureCause, unhealthyReplacementCause, type GroupHealthSpec } from './group-health.js';
 import { launchFailureDescription, launchFailureStatusMessage } from './launch-failures.js';
 import type { SimRandom } from './random.js';
 
@@ -44,7 +45,9 @@ export interface SimGroup {
   deleted: boolean;
   instanceType: string;
   /** Told about each launched instance (CloudFormation uses it to script the instance's signal). */
-  onInstanceLaunched?: (instance: SimInstance) => { inServiceAfterSeconds?: number } | void;
+  onInstanceLaunched?: (instance: SimInstance) => { inServiceAfterSeconds?: number; healthyAfterSeconds?: number } | void;
+  /** Health check type, grace period and launch hook (group-health.ts); none: EC2 checks only. */
+  health?: GroupHealthSpec;
 }
 
 export type GroupMutationAction =
@@ -70,10 +73,15 @@ export interface GroupMutation {
 export interface InstanceScript {
   signal: 'SUCCESS' | 'FAILURE' | 'NONE';
   afterSeconds: number;
-  /** Seconds from launch until Auto Scaling reports it InService. */
+  /** Seconds from launch until Auto Scaling reports it InService (or Pending:Wait, with a launch hook). */
   inServiceAfterSeconds?: number;
   /** Lines its boot script writes to the service's log group just before it signals FAILURE. */
   bootLog?: string[];
+  /**
+   * Seconds from launch until its app answers health checks; the boot script then completes a
+   * launch hook. Unset: healthy from the start, as far as the group's health checks go.
+   */
+  healthyAfterSeconds?: number;
 }
 
 export interface LaunchFailureScript {
@@ -119,6 +127,7 @@ export class AutoScalingService implements AutoScalingApi {
     /** Seeded groups start with their instances already InService and no launch history. */
     alreadyRunning?: boolean;
     onInstanceLaunched?: SimGroup['onInstanceLaunched'];
+    health?: GroupHealthSpec;
   }): SimGroup {
     const group: SimGroup = {
       name: opts.name,
@@ -137,6 +146,7 @@ export class AutoScalingService implements AutoScalingApi {
       deleted: false,
       instanceType: opts.instanceType ?? 't3.small',
       onInstanceLaunched: opts.onInstanceLaunched,
+      health: opts.health,
     };
     this.groups.set(group.name, group);
     this.record(group, 'create-group', `min ${opts.min}, max ${opts.max}, desired ${opts.desired}`, opts.by);
@@ -161,7 +171,7 @@ export class AutoScalingService implements AutoScalingApi {
 
   private launch(group: SimGroup, count: number, cause: string, by: GroupMutation['by'], mode: 'launch' | 'running', attempt: number): void {
     const now = this.clock.now();
-    const capacityCause = `${cause}  At ${iso(now)} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${group.instances.length} to ${group.desired}.`;
+    const capacityCause = `${cause ? `${cause}  ` : ''}At ${iso(now)} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${group.instances.length} to ${group.desired}.`;
     const failure = mode === 'launch' ? this.takeLaunchFailure() : undefined;
     if (failure) {
       group.activities.unshift({
@@ -215,14 +225,52 @@ export class AutoScalingService implements AutoScalingApi {
       group.activities.unshift(activity);
       const behaviour = group.onInstanceLaunched?.(instance);
       const inService = (behaviour && behaviour.inServiceAfterSeconds) ?? this.instanceInServiceSeconds;
+      const healthyAfter = behaviour ? behaviour.healthyAfterSeconds : undefined;
+      const healthyAtMs = healthyAfter === undefined ? 0 : this.clock.nowMs() + healthyAfter * 1000;
       this.clock.schedule(inService * 1000, () => {
         if (instance.LifecycleState !== 'Pending') return;
-        instance.LifecycleState = 'InService';
-        activity.StatusCode = 'Successful';
-        activity.Progress = 100;
-        activity.EndTime = this.clock.now();
+        if (group.health?.launchHook) this.waitForLaunchHook(group, instance, activity, healthyAtMs, by);
+        else this.putInService(group, instance, activity, healthyAtMs, by);
       });
     }
+  }
+
+  /** Pending:Wait until the boot script completes the hook (once healthy) or the heartbeat runs out. */
+  private waitForLaunchHook(group: SimGroup, instance: SimInstance, activity: asg.Activity, healthyAtMs: number, by: GroupMutation['by']): void {
+    const hook = group.health!.launchHook!;
+    const token = this.random.uuid();
+    instance.LifecycleState = 'Pending:Wait';
+    this.clock.schedule(Math.max(0, healthyAtMs - this.clock.nowMs()), () => {
+      if (instance.LifecycleState === 'Pending:Wait' && healthyAtMs <= this.clock.nowMs()) this.putInService(group, instance, activity, healthyAtMs, by);
+    });
+    this.clock.schedule(hook.heartbeatTimeoutSeconds * 1000, () => {
+      if (instance.LifecycleState !== 'Pending:Wait') return;
+      if (hook.defaultResult === 'CONTINUE') return this.putInService(group, instance, activity, healthyAtMs, by);
+      activity.StatusCode = 'Cancelled';
+      activity.Progress = 100;
+      activity.EndTime = this.clock.now();
+      activity.Description = `${activity.Description}.  Status Reason: ${abandonedLaunchStatus(token)}`;
+      // the cancelled launch activity is the record; the group then refills its capacity
+      instance.LifecycleState = 'Terminating';
+      this.record(group, 'terminate-instance', instance.InstanceId, by);
+      this.launch(group, 1, '', by, 'launch', 0);
+    });
+  }
+
+  /** InService: registered with the target group, and the health check grace period starts. */
+  private putInService(group: SimGroup, instance: SimInstance, activity: asg.Activity, healthyAtMs: number, by: GroupMutation['by']): void {
+    instance.LifecycleState = 'InService';
+    activity.StatusCode = 'Successful';
+    activity.Progress = 100;
+    activity.EndTime = this.clock.now();
+    if (group.health?.type !== 'ELB') return;
+    this.clock.schedule(group.health.gracePeriodSeconds * 1000, () => {
+      if (instance.LifecycleState !== 'InService' || group.deleting || group.deleted || healthyAtMs <= this.clock.nowMs()) return;
+      instance.HealthStatus = 'Unhealthy';
+      const at = iso(this.clock.now());
+      this.terminate(group, instance, by, '', elbHealthCheckFailureCause(at));
+      this.launch(group, 1, unhealthyReplacementCause(at), by, 'launch', 0);
+    });
   }
 
   private takeLaunchFailure(): string | undefined {
@@ -235,7 +283,7 @@ export class AutoScalingService implements AutoScalingApi {
     return next.reason;
   }
 
-  private terminate(group: SimGroup, instance: SimInstance, by: GroupMutation['by'], why: string): void {
+  private terminate(group: SimGroup, instance: SimInstance, by: GroupMutation['by'], why: string, cause?: string): void {
     instance.LifecycleState = 'Terminating';
     this.record(group, 'terminate-instance', instance.InstanceId, by);
     const now = this.clock.now();
@@ -244,7 +292,9 @@ export class AutoScalingService implements AutoScalingApi {
       AutoScalingGroupName: group.name,
       AutoScalingGroupARN: group.arn,
       Description: `Terminating EC2 instance: ${instance.InstanceId}`,
-      Cause: `At ${iso(now)} an instance was taken out of service in response to a difference between desired and actual capacity, ${why} from ${group.instances.length} to ${group.desired}.  At ${iso(now)} instance ${instance.InstanceId} was selected for termination.`,
+      Cause:
+        cause ??
+        `At ${iso(now)} an instance was taken out of service in response to a difference between desired and actual capacity, ${why} from ${group.instances.length} to ${group.desired}.  At ${iso(now)} instance ${instance.InstanceId} was selected for termination.`,
       StartTime: now,
       StatusCode: 'InProgress',
       Progress: 50,

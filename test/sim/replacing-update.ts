@@ -6,6 +6,7 @@
  * The group that was serving is never touched here: only cleanup deletes it, after success.
  */
 import { CREATION_INITIATED, REQUIRES_NEW_RESOURCE, type ResourceWork } from './resource-work.js';
+import { groupHealthSpec } from './group-health.js';
 import type { SimInstance } from './instances.js';
 import type { SimStack } from './stack.js';
 import { groupSpec, resolveParameterRefs } from './template.js';
@@ -71,6 +72,7 @@ export function runGroup(work: ResourceWork): void {
       tags: groupTags(work),
       ...launchSettingsFor(stack, spec.launchResource),
       vpcZoneIdentifier: vpcZones(work),
+      health: groupHealthSpec(resolveParameterRefs(work.resource.properties, work.params) as Record<string, any>),
       onInstanceLaunched: (instance) => {
         const script = world.nextInstanceScript();
         if (script.signal !== 'NONE') {
@@ -81,7 +83,7 @@ export function runGroup(work: ResourceWork): void {
             receive(instance, signal);
           });
         }
-        return { inServiceAfterSeconds: script.inServiceAfterSeconds };
+        return { inServiceAfterSeconds: script.inServiceAfterSeconds, healthyAfterSeconds: script.healthyAfterSeconds };
       },
     });
 
