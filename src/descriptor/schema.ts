@@ -49,7 +49,7 @@ export const healthCheckSchema = z.strictObject({
   healthyThreshold: z.number().int().min(2).max(10).default(2),
   /** Consecutive failures before the target group counts an instance as unhealthy. */
   unhealthyThreshold: z.number().int().min(2).max(10).default(2),
-  /** Seconds the app gets to become healthy after start before the instance signals FAILURE. */
+  /** The group's health-check grace period, from InService (after the launch hook, once the app is healthy). */
   gracePeriodSeconds: z.number().int().min(10).max(3600).default(300),
 });
 
