@@ -226,6 +226,9 @@ ensure_tools() {
   if ! command -v docker >/dev/null; then
     retry dnf install -y docker || fail "cannot install docker"
   fi
+  if ! command -v iptables >/dev/null; then
+    retry dnf install -y iptables-nft || fail "cannot install iptables"
+  fi
   if ! docker info >/dev/null; then
     systemctl enable --now docker || fail "cannot start the docker daemon"
   fi
