@@ -17,7 +17,7 @@ const agent = { name: 'agent', image: `${HOST}/team/agent@sha256:${'7'.repeat(64
 
 function boot(plan: Partial<BootPlan>, scenario: Scenario = {}): BootRun {
   const script = resolveUserData(
-    renderUserData(examplePlan({ sidecars: [...sidecars(), agent], health: { path: '/health', proxyPort: 80, intervalSeconds: 7, healthyThreshold: 2, gracePeriodSeconds: 30 }, ...plan })),
+    renderUserData(examplePlan({ sidecars: [...sidecars(), agent], health: { path: '/health', proxyPort: 80, intervalSeconds: 7, healthyThreshold: 2 }, bootBudgetSeconds: 300, ...plan })),
     { ImageDigest: DIGEST, TargetGroup: TARGET_GROUP_ARN },
   );
   return runBoot(script, { ...scenario, secrets: { '/hello/database-password': 'db', ...scenario.secrets } });
