@@ -6,6 +6,7 @@
  */
 import type { ResolvedService } from '../descriptor/schema.js';
 import { APP_LOG_GROUP_LOGICAL_ID, appLogGroupName } from './sidecars/index.js';
+import { retainedLogGroup } from './sidecars/log-group.js';
 import { checkLogGroupName, checkRetentionDays } from './sidecars/names.js';
 
 /** Prefix of the log streams boot scripts write; the instance id follows. */
@@ -19,12 +20,6 @@ export function bootLogGroupName(service: ResolvedService, env: string): string 
 export function bootLogGroupResources(service: ResolvedService, env: string, existing: Record<string, unknown>): Record<string, unknown> {
   if (APP_LOG_GROUP_LOGICAL_ID in existing) return {};
   return {
-    [APP_LOG_GROUP_LOGICAL_ID]: {
-      Type: 'AWS::Logs::LogGroup',
-      Properties: {
-        LogGroupName: bootLogGroupName(service, env),
-        RetentionInDays: checkRetentionDays(service.sidecars['log-router'].retentionDays),
-      },
-    },
+    [APP_LOG_GROUP_LOGICAL_ID]: retainedLogGroup(bootLogGroupName(service, env), checkRetentionDays(service.sidecars['log-router'].retentionDays)),
   };
 }

@@ -6,7 +6,7 @@
  * and never failing it (anything that goes wrong becomes a sentence in the report instead).
  */
 import type { Clock, LogsApi } from '../aws/api.js';
-import { appLogGroupName } from '../compose/sidecars/index.js';
+import { bootLogGroupName } from '../compose/boot-log.js';
 import type { ServiceEnvironment } from '../descriptor/schema.js';
 import type { BootLog } from '../report/events.js';
 
@@ -21,10 +21,9 @@ export function bootLogStream(instanceId: string): string {
   return `boot/${instanceId}`;
 }
 
-/** The app log group the boot script writes to, when the log router ships to CloudWatch Logs. */
-export function bootLogGroupName(target: ServiceEnvironment): string | undefined {
-  const router = target.service.sidecars['log-router'];
-  return router.enabled && router.output === 'cloudwatch' ? appLogGroupName(target.service, target.env) : undefined;
+/** The app log group the boot script writes to: the stack has it whatever the log router's output. */
+export function bootLogGroupOf(target: ServiceEnvironment): string {
+  return bootLogGroupName(target.service, target.env);
 }
 
 const TIMED_OUT = Symbol('timed out');

@@ -12,7 +12,7 @@ import { StackEventPoller } from '../stack-events/poller.js';
 import { createChangeSet, type PlannedChangeSet } from './change-set.js';
 import { aws, elapsedSeconds, retryOptions, type DeployContext } from './context.js';
 import { announceLive, concludeOperation } from './conclude.js';
-import { bootLogGroupName } from './boot-logs.js';
+import { bootLogGroupOf } from './boot-logs.js';
 import { followOperation, type PollTiming } from './follow.js';
 import type { DeployJournal } from './journal.js';
 import { preflight, type ImageRequest, type PreflightFacts } from './preflight.js';
@@ -177,7 +177,7 @@ async function executeRelease(ctx: DeployContext, req: DeployRequest, { facts, t
       deadline: req.timeoutMs ? new Date(startedAt.getTime() + req.timeoutMs) : undefined,
       poll: req.poll,
       attachHint: `shipper watch --env ${target.env}`,
-      bootLogGroup: bootLogGroupName(target),
+      bootLogGroup: bootLogGroupOf(target),
       onLive: (stack) => announceLive(ctx, target, stack, startedAt, req.waitCleanup),
   });
   await concludeOperation(ctx, { target, result, startedAt, waitCleanup: req.waitCleanup, journal: req.journal });

@@ -8,7 +8,7 @@ import type { FailureReport, PreviousRelease, BootLog } from '../report/events.j
 import { describeCancellation } from '../report/failure.js';
 import { findRollbackBlocker, findRootCause, failedInstanceIds, type RootCause } from '../stack-events/root-cause.js';
 import { needsAttention } from '../stack-events/status.js';
-import { bootLogGroupName } from './boot-logs.js';
+import { bootLogGroupOf } from './boot-logs.js';
 import { elapsedSeconds, type DeployContext } from './context.js';
 import type { FollowResult } from './follow.js';
 import { currentGroupName, describeGroup, liveImage } from './stack-state.js';
@@ -122,7 +122,7 @@ function nextSteps(
     return steps;
   }
   const kind = root?.classification.kind;
-  const group = bootLogGroupName(target);
+  const group = bootLogGroupOf(target);
   const logs = group ? `CloudWatch log group ${group}` : 'the instance logs';
   if (kind === 'signal-failure') {
     steps.push(

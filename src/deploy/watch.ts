@@ -7,7 +7,7 @@ import { PreflightError } from '../errors.js';
 import { StackEventPoller } from '../stack-events/poller.js';
 import { isInProgress } from '../stack-events/status.js';
 import { announceLive, concludeOperation } from './conclude.js';
-import { bootLogGroupName } from './boot-logs.js';
+import { bootLogGroupOf } from './boot-logs.js';
 import { retryOptions, type DeployContext } from './context.js';
 import { followOperation, type PollTiming } from './follow.js';
 import { describeStack, liveImage } from './stack-state.js';
@@ -49,7 +49,7 @@ export async function runWatch(deployCtx: DeployContext, req: WatchRequest): Pro
     waitCleanup: Boolean(req.waitCleanup),
     poll: req.poll,
     attachHint: `shipper watch --env ${req.target.env}`,
-    bootLogGroup: bootLogGroupName(req.target),
+    bootLogGroup: bootLogGroupOf(req.target),
     onLive: (live) => announceLive(ctx, req.target, live, startedAt, req.waitCleanup),
   });
   await concludeOperation(ctx, { target: req.target, result, startedAt, waitCleanup: req.waitCleanup, journal: req.journalFor?.(deploying) });
