@@ -43,7 +43,7 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
   const target = loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd });
   // The environment's region is the only one: the template, the boot script and the clients agree on it.
   const region = target.service.region;
-  const makeClients = deps.clients ?? (async (r: string, p?: string) => (await import('../aws/sdk-factory.js')).createAwsClients({ region: r, profile: p }));
+  const makeClients = deps.clients ?? (async (r: string, p?: string) => (await import('../aws/sdk-factory.js')).createAwsClients({ region: r, profile: p, env: io.env }));
   const clients = await makeClients(region, options.profile ?? io.env.AWS_PROFILE);
   const choice = { json: Boolean(options.json), stream: io.stdout, isTTY: Boolean(io.stdout.isTTY), env: io.env };
   const baseReporter = await createReporter(choice);
