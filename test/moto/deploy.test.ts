@@ -111,6 +111,15 @@ describe('shipper deploy against moto_server', () => {
     expect(await describeStack(local, `hello-${OTHER_ACCOUNT_ENV}`)).toBeUndefined();
   });
 
+  it('refuses the other account in every command that reads an environment, not "not deployed yet"', async () => {
+    for (const command of [['status'], ['status', '--json'], ['releases'], ['watch'], ['rollback', '--yes']]) {
+      const run = await local.shipper([...command, '--env', OTHER_ACCOUNT_ENV, '-f', local.descriptor]);
+      expect([command.join(' '), run.code]).toEqual([command.join(' '), 3]);
+      expect(run.stderr).toMatch(new RegExp(`^error: these credentials are for account \\d{12}, but environment "${OTHER_ACCOUNT_ENV}" deploys to account ${OTHER_ACCOUNT}\n`));
+      expect(run.stdout).toBe('');
+    }
+  });
+
   it('prints one JSON event per line with --json', async () => {
     const run = await deploy('v1', '--json');
 
