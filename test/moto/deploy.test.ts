@@ -91,6 +91,23 @@ describe('shipper deploy against moto_server', () => {
     expect(await changeSetIds(local)).toEqual([]);
   });
 
+  it('refuses --image-tag with an --image-digest the tag is not, before anything changes', async () => {
+    expect((await deploy('v1')).code).toBe(0);
+    const before = await describeStack(local);
+
+    const run = await deploy('v1', '--image-digest', local.seeded.images.v2!);
+
+    expect(run.code).toBe(3);
+    const short = (digest: string) => digest.slice('sha256:'.length, 'sha256:'.length + 12);
+    expect(run.stderr).toContain(`image tag "v1" in hello is ${short(local.seeded.images.v1!)}, not the --image-digest given (${short(local.seeded.images.v2!)})`);
+    const after = await describeStack(local);
+    expect(after?.LastUpdatedTime).toEqual(before?.LastUpdatedTime);
+    expect(after?.Parameters).toEqual(before?.Parameters);
+    expect(await changeSetIds(local)).toEqual([]);
+    expect((await deploy('v2', '--image-digest', local.seeded.images.v2!)).code).toBe(0);
+    expect(outputs(await describeStack(local))).toMatchObject({ ImageTag: 'v2', ImageDigest: local.seeded.images.v2 });
+  });
+
   it('says there is nothing to change when the live tag is deployed again', async () => {
     expect((await deploy('v1')).code).toBe(0);
     const before = await describeStack(local);
