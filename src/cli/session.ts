@@ -4,6 +4,7 @@
  */
 import type { AwsClients, Clock } from '../aws/api.js';
 import { systemClock } from '../aws/api.js';
+import { runCfnLint, type TemplateLinter } from '../compose/cfn-lint.js';
 import { loadServiceEnvironment } from '../descriptor/load.js';
 import type { ServiceEnvironment } from '../descriptor/schema.js';
 import type { DeployContext } from '../deploy/context.js';
@@ -28,6 +29,8 @@ export interface CliDependencies {
   exitNow?: (code: number) => void;
   /** How sidecar images are looked up in their registries (default: Node's fetch). */
   registryFetch?: typeof globalThis.fetch;
+  /** cfn-lint for the offline checks (default: the installed one). */
+  lint?: TemplateLinter;
 }
 
 export interface Session {
@@ -65,6 +68,7 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
     interrupt: interrupts.interrupt,
     detach: interrupts.detach,
     ...(deps.registryFetch ? { registry: { fetch: deps.registryFetch } } : {}),
+    lint: deps.lint ?? ((template, lintRegion) => runCfnLint(template, lintRegion, io.env)),
   };
   return {
     target,

@@ -106,6 +106,7 @@ export function loadServiceEnvironment(options: LoadOptions): ServiceEnvironment
     service,
     descriptorPath: file,
     fragment,
+    locateKey: (keyPath) => source.locate(source.has(['environments', options.env, ...keyPath]) ? ['environments', options.env, ...keyPath] : keyPath),
   };
 }
 
