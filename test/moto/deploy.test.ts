@@ -133,7 +133,8 @@ describe('shipper deploy against moto_server', () => {
       const run = await local.shipper([...command, '--env', OTHER_ACCOUNT_ENV, '-f', local.descriptor]);
       expect([command.join(' '), run.code]).toEqual([command.join(' '), 3]);
       expect(run.stderr).toMatch(new RegExp(`^error: these credentials are for account \\d{12}, but environment "${OTHER_ACCOUNT_ENV}" deploys to account ${OTHER_ACCOUNT}\n`));
-      expect(run.stdout).toBe('');
+      // Nothing read from the stack: no text at all, and with --json only the final error event.
+      expect(run.stdout).toEqual(command.includes('--json') ? expect.stringMatching(/^\{"type":"error","exitCode":3,/) : '');
     }
   });
 
