@@ -35,6 +35,14 @@ describe('offline checks come before the first AWS call', () => {
     expect(w.cloud.calls.total()).toBe(0);
   });
 
+  it('plan: the same, before preflight', async () => {
+    const w = world({ live: true });
+    const run = await w.run(['plan', '--env', 'test', '--image-tag', 'v2'], { cwd: exampleWith('cloudformation.yml', REF_TYPO) });
+    expect(run.code).toBe(ExitCode.badInput);
+    expect(run.stderr).toMatch(/cloudformation\.yml:20:\d+ .*InstanceRol\b/);
+    expect(w.cloud.calls.total()).toBe(0);
+  });
+
   it('rollback: the same, before reading the release history', async () => {
     const w = world({ live: true });
     const run = await w.run(['rollback', '--env', 'test', '--to', 'v1'], { cwd: exampleWith('cloudformation.yml', REF_TYPO) });

@@ -30,6 +30,14 @@ describe('--image-tag with --image-digest', () => {
     expect((await w.run(['releases', '--env', 'test', '--json'])).stdout).toMatch(/"releases":\[\]/);
   });
 
+  it('plan refuses the same, and creates no change set', async () => {
+    const w = world({ live: true });
+    const run = await w.run(['plan', '--env', 'test', '--image-tag', 'v1', '--image-digest', DIGEST_V2]);
+    expect(run.code).toBe(ExitCode.preflightRefused);
+    expect(run.stderr).toMatch(/^error: image tag "v1" in hello is 111111111111, not the --image-digest given \(222222222222\)\n/);
+    expect(MUTATING.map((call) => w.cloud.calls.count(call))).toEqual(MUTATING.map(() => 0));
+  });
+
   it('deploys when the tag is that digest, recording both', async () => {
     const w = world({ live: true });
     const run = await w.run(['deploy', '--env', 'test', '--image-tag', 'v2', '--image-digest', DIGEST_V2]);
