@@ -4,11 +4,15 @@
  * profiles, SSO, instance and container roles); AWS_ENDPOINT_URL and the service-specific
  * AWS_ENDPOINT_URL_<SERVICE> variables are honoured by the SDK itself.
  */
+import { AwsCallError } from '../errors.js';
 import type { AwsClients } from './api.js';
+import { displayPath, knownProfiles, profileFiles } from './profiles.js';
 
 export interface AwsClientOptions {
   region: string;
   profile?: string;
+  /** For the shared config files' locations (HOME, AWS_CONFIG_FILE, ...). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function createAwsClients(options: AwsClientOptions): Promise<AwsClients> {
@@ -26,14 +30,25 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
   const er = new ecr.ECRClient(config);
   const st = new sts.STSClient(config);
   const sm = new ssm.SSMClient(config);
+  const explain = explainMissingProfile(options.profile, options.env ?? process.env);
+  for (const client of [cf, as, er, st, sm] as MiddlewareHost[]) client.middlewareStack.add(explain, { step: 'initialize', name: 'shipperExplainMissingProfile' });
   // Only `status` reads target health: load that client on first use.
   let lb: Promise<{ client: import('@aws-sdk/client-elastic-load-balancing-v2').ElasticLoadBalancingV2Client; mod: typeof import('@aws-sdk/client-elastic-load-balancing-v2') }> | undefined;
   const loadBalancing = () =>
-    (lb ??= import('@aws-sdk/client-elastic-load-balancing-v2').then((mod) => ({ mod, client: new mod.ElasticLoadBalancingV2Client(config) })));
+    (lb ??= import('@aws-sdk/client-elastic-load-balancing-v2').then((mod) => {
+      const client = new mod.ElasticLoadBalancingV2Client(config);
+      (client as MiddlewareHost).middlewareStack.add(explain, { step: 'initialize', name: 'shipperExplainMissingProfile' });
+      return { mod, client };
+    }));
   // Only a first create (retained log groups) and a failure report (boot logs) use CloudWatch Logs:
   // load that client on first use.
   let cwl: Promise<{ client: import('@aws-sdk/client-cloudwatch-logs').CloudWatchLogsClient; mod: typeof import('@aws-sdk/client-cloudwatch-logs') }> | undefined;
-  const cloudWatchLogs = () => (cwl ??= import('@aws-sdk/client-cloudwatch-logs').then((mod) => ({ mod, client: new mod.CloudWatchLogsClient(config) })));
+  const cloudWatchLogs = () =>
+    (cwl ??= import('@aws-sdk/client-cloudwatch-logs').then((mod) => {
+      const client = new mod.CloudWatchLogsClient(config);
+      (client as MiddlewareHost).middlewareStack.add(explain, { step: 'initialize', name: 'shipperExplainMissingProfile' });
+      return { mod, client };
+    }));
   return {
     retainedLogGroups: {
       describeLogGroups: async (i) => {
@@ -83,5 +98,31 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
         return client.send(new mod.DescribeTargetHealthCommand(i));
       },
     },
+  };
+}
+
+type ExplainMiddleware = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>;
+interface MiddlewareHost {
+  middlewareStack: { add(middleware: ExplainMiddleware, options: { step: 'initialize'; name: string }): void };
+}
+
+/**
+ * The SDK reports a profile that does not exist as "Could not load credentials from any
+ * providers". When a profile was asked for and is in neither shared file, say that instead.
+ */
+function explainMissingProfile(profile: string | undefined, env: NodeJS.ProcessEnv): ExplainMiddleware {
+  return (next) => async (args) => {
+    try {
+      return await next(args);
+    } catch (err) {
+      if (!profile || !(err instanceof Error) || err.name !== 'CredentialsProviderError') throw err;
+      const files = profileFiles(env);
+      const known = knownProfiles(files);
+      if (known.includes(profile)) throw err;
+      throw new AwsCallError(`AWS profile "${profile}" is not in ${displayPath(files.config, env)} or ${displayPath(files.credentials, env)}`, {
+        hint: `${known.length ? `profiles there: ${known.join(', ')}` : 'no profiles are defined there'}\ncreate it (aws configure --profile ${profile}, or aws configure sso), or pass another --profile / AWS_PROFILE`,
+        cause: err,
+      });
+    }
   };
 }

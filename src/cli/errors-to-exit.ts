@@ -8,6 +8,7 @@
 import { BadInputError, ExitCode, ShipperError, formatProblem, type ExitCodeValue, type InputProblem } from '../errors.js';
 import { errorEventLine } from '../report/error-event.js';
 import { isSet } from '../report/factory.js';
+import { describeAwsFailure, isAwsFailure } from '../aws/failure-text.js';
 import type { CliIo } from './io.js';
 
 export interface OutputMode {
@@ -53,26 +54,12 @@ export function describeFailure(err: unknown, env: NodeJS.ProcessEnv): Failure {
     if (err.hint) for (const line of err.hint.split('\n')) text.push(`  ${line}`);
     return { exitCode: err.exitCode, message: err.message, hint: err.hint, text };
   }
-  if (isAwsError(err)) {
-    const e = err as Error;
-    const message = `AWS said ${e.name}: ${e.message}`;
-    const hint = awsHint(e.name);
+  if (isAwsFailure(err)) {
+    const { message, hint } = describeAwsFailure(err as Error, env);
     return { exitCode: ExitCode.aws, message, hint, text: [`error: ${message}`, `  ${hint}`] };
   }
   const e = err instanceof Error ? err : new Error(String(err));
   const message = `unexpected failure: ${e.message}`;
   const hint = 'set SHIPPER_DEBUG=1 for the stack trace, and please report it';
   return { exitCode: ExitCode.internal, message, hint, text: [`error: ${message}`, env.SHIPPER_DEBUG ? `${e.stack ?? ''}` : `  ${hint}`] };
-}
-
-/** SDK service errors carry $metadata; credential problems come from the provider chain. */
-function isAwsError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  return '$metadata' in err || /^(CredentialsProviderError|ProviderError|TokenProviderError)$/.test(err.name) || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT/.test(err.message);
-}
-
-function awsHint(name: string): string {
-  if (/Credentials|Provider|ExpiredToken|InvalidClientTokenId|UnrecognizedClient/.test(name)) return 'check your AWS credentials (aws sts get-caller-identity; --profile; aws sso login)';
-  if (/AccessDenied|Unauthorized/.test(name)) return 'these credentials lack a permission shipper needs (see README "Permissions")';
-  return 'check the region, the network and the endpoint (AWS_ENDPOINT_URL)';
 }

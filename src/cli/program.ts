@@ -80,7 +80,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       .description('deploy an image as an immutable Auto Scaling group replacement; a failure rolls back and never touches live traffic'),
   )
     .option('--image-tag <tag>', 'ECR image tag to deploy (resolved to its digest)')
-    .option('--image-digest <sha256:...>', 'deploy exactly this digest')
+    .option('--image-digest <sha256:...>', 'deploy exactly this digest (with --image-tag, the tag must point at it in ECR)')
     .option('-y, --yes', 'do not ask for confirmation on protected environments (needed in CI)')
     .option('--wait-cleanup', 'follow cleanup of the old group to UPDATE_COMPLETE and report leftovers')
     .option('--no-wait-cleanup', 'return as soon as the new group is live (default)')

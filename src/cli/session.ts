@@ -4,6 +4,7 @@
  */
 import type { AwsClients, Clock } from '../aws/api.js';
 import { systemClock } from '../aws/api.js';
+import { runCfnLint, type TemplateLinter } from '../compose/cfn-lint.js';
 import { loadServiceEnvironment } from '../descriptor/load.js';
 import type { ServiceEnvironment } from '../descriptor/schema.js';
 import type { DeployContext } from '../deploy/context.js';
@@ -28,6 +29,8 @@ export interface CliDependencies {
   exitNow?: (code: number) => void;
   /** How sidecar images are looked up in their registries (default: Node's fetch). */
   registryFetch?: typeof globalThis.fetch;
+  /** cfn-lint for the offline checks (default: the installed one). */
+  lint?: TemplateLinter;
 }
 
 export interface Session {
@@ -43,7 +46,7 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
   const target = loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd });
   // The environment's region is the only one: the template, the boot script and the clients agree on it.
   const region = target.service.region;
-  const makeClients = deps.clients ?? (async (r: string, p?: string) => (await import('../aws/sdk-factory.js')).createAwsClients({ region: r, profile: p }));
+  const makeClients = deps.clients ?? (async (r: string, p?: string) => (await import('../aws/sdk-factory.js')).createAwsClients({ region: r, profile: p, env: io.env }));
   const clients = await makeClients(region, options.profile ?? io.env.AWS_PROFILE);
   const choice = { json: Boolean(options.json), stream: io.stdout, isTTY: Boolean(io.stdout.isTTY), env: io.env };
   const baseReporter = await createReporter(choice);
@@ -65,6 +68,7 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
     interrupt: interrupts.interrupt,
     detach: interrupts.detach,
     ...(deps.registryFetch ? { registry: { fetch: deps.registryFetch } } : {}),
+    lint: deps.lint ?? ((template, lintRegion) => runCfnLint(template, lintRegion, io.env)),
   };
   return {
     target,

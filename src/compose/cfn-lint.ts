@@ -16,6 +16,9 @@ export interface LintFinding {
 
 export type LintResult = { available: false } | { available: true; findings: LintFinding[] };
 
+/** Lints a template for a region; injected so commands run the real cfn-lint and tests may not. */
+export type TemplateLinter = (template: unknown, region: string) => Promise<LintResult>;
+
 export async function runCfnLint(template: unknown, region: string, env: NodeJS.ProcessEnv = process.env): Promise<LintResult> {
   const command = env.SHIPPER_CFN_LINT ?? 'cfn-lint';
   const dir = mkdtempSync(path.join(tmpdir(), 'shipper-lint-'));

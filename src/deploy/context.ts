@@ -1,5 +1,6 @@
 /** What every deploy-side operation is given: injected clients, time, output and interrupts. */
 import type { AwsClients, Clock } from '../aws/api.js';
+import type { TemplateLinter } from '../compose/cfn-lint.js';
 import type { Reporter } from '../report/events.js';
 import { withThrottleRetry, type RetryOptions } from '../aws/retry.js';
 import type { Fetch } from '../registry/transport.js';
@@ -19,6 +20,8 @@ export interface DeployContext {
   retry?: RetryOptions;
   /** How sidecar images are looked up in their registries: Node's fetch and a few seconds per request by default. */
   registry?: { fetch?: Fetch; timeoutMs?: number };
+  /** cfn-lint for the offline checks; absent: shipper's own checks only. */
+  lint?: TemplateLinter;
 }
 
 /** Every AWS call goes through here: throttling slows a deploy down, it never fails it. */

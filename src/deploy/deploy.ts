@@ -15,6 +15,7 @@ import { announceLive, concludeOperation } from './conclude.js';
 import { bootLogGroupOf } from './boot-logs.js';
 import { followOperation, type PollTiming } from './follow.js';
 import type { DeployJournal } from './journal.js';
+import { checkBeforeAws } from './offline.js';
 import { preflight, type ImageRequest, type PreflightFacts } from './preflight.js';
 import { checkSharedResources } from './shared-resources.js';
 import { findRetainedLogGroups, removeRetainedLogGroups } from './retained-log-groups.js';
@@ -58,6 +59,7 @@ export type DeployOutcome =
 const MAX_PLAN_ATTEMPTS = 3;
 
 export async function runDeploy(ctx: DeployContext, req: DeployRequest): Promise<DeployOutcome> {
+  await checkBeforeAws(ctx, req.target);
   for (let attempt = 1; ; attempt++) {
     try {
       return await deployOnce(ctx, req);

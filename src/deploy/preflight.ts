@@ -8,6 +8,8 @@ import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { NeedsAttentionError, PreflightError } from '../errors.js';
 import { appImageLocation, shortDigest } from '../compose/image.js';
 import { isInProgress, mustBeDeletedFirst, needsAttention, changeSetTypeFor } from '../stack-events/status.js';
+import { verifyAccount } from './account.js';
+import { assertTagIsDigest } from './image-tag-check.js';
 import { aws, elapsedSeconds, type DeployContext } from './context.js';
 import { currentGroupName, describeGroup, describeStack, liveImage } from './stack-state.js';
 import { resolveSidecarImages, type SidecarImages } from './sidecar-images.js';
@@ -19,6 +21,8 @@ export interface ImageRequest {
   digest?: string;
   /** Rollback: the sidecar images the release recorded (verified, not re-resolved from tags). */
   sidecarImages?: SidecarImages;
+  /** Both given by the user: the tag must point at the digest (a rollback's tag is only a label, and may have moved). */
+  verifyTag?: boolean;
 }
 
 export interface PreflightOptions {
@@ -51,16 +55,12 @@ export async function preflight(ctx: DeployContext, target: ServiceEnvironment, 
   const { service, stackName } = target;
   ctx.reporter.emit({ type: 'phase', phase: 'preflight', title: `Preflight checks for ${stackName}` });
 
-  const identity = await aws(ctx, () => ctx.clients.sts.getCallerIdentity({}));
+  const identity = await verifyAccount(ctx, target);
   const accountId = identity.Account ?? '';
-  if (accountId !== service.account) {
-    throw new PreflightError(`these credentials are for account ${accountId}, but environment "${target.env}" deploys to account ${service.account}`, {
-      hint: `use credentials for ${service.account} (e.g. --profile, AWS_PROFILE); nothing was changed`,
-    });
-  }
   ctx.reporter.emit({ type: 'preflight.check', name: 'account', ok: true, detail: `${accountId} (${identity.Arn ?? 'caller'})` });
 
   const { digest, tag } = await resolveImage(ctx, target, image);
+  if (image.verifyTag && tag) assertTagIsDigest(tag, (await resolveImage(ctx, target, { tag })).digest, digest, appImageLocation(service).repositoryName);
   ctx.reporter.emit({ type: 'preflight.check', name: 'image', ok: true, detail: `${tag ?? 'digest'} → ${digest}` });
   const sidecarImages = await resolveSidecarImages(ctx, target, image.sidecarImages);
 

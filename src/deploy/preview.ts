@@ -10,6 +10,7 @@ import type { ImageChange, ParameterChange, ReleasePlan } from '../report/releas
 import { deleteChangeSet } from './change-set.js';
 import { aws, type DeployContext } from './context.js';
 import { planRelease, type PlanRequest, type PlannedRelease } from './deploy.js';
+import { checkBeforeAws } from './offline.js';
 import type { PreflightFacts } from './preflight.js';
 import type { SidecarImages } from './sidecar-images.js';
 import { stackParameters } from './stack-state.js';
@@ -20,6 +21,7 @@ export type PreviewRequest = Omit<PlanRequest, 'preview' | 'yes'> & {
 };
 
 export async function runPlan(ctx: DeployContext, req: PreviewRequest): Promise<ReleasePlan> {
+  await checkBeforeAws(ctx, req.target);
   const planned = await planRelease(ctx, { ...req, preview: true });
   try {
     if (ctx.interrupt?.aborted) throw new InterruptedError('interrupted; the change set was deleted and nothing was changed');

@@ -6,6 +6,7 @@ import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { PreflightError } from '../errors.js';
 import { StackEventPoller } from '../stack-events/poller.js';
 import { isInProgress } from '../stack-events/status.js';
+import { verifyAccount } from './account.js';
 import { announceLive, concludeOperation } from './conclude.js';
 import { bootLogGroupOf } from './boot-logs.js';
 import { retryOptions, type DeployContext } from './context.js';
@@ -27,6 +28,7 @@ export async function runWatch(deployCtx: DeployContext, req: WatchRequest): Pro
   const leave = [deployCtx.interrupt, deployCtx.detach].filter((s): s is AbortSignal => s !== undefined);
   const ctx: DeployContext = { ...deployCtx, interrupt: undefined, detach: leave.length > 1 ? AbortSignal.any(leave) : leave[0] };
   const { stackName } = req.target;
+  await verifyAccount(ctx, req.target);
   const stack = await describeStack(ctx, stackName);
   if (!stack) throw new PreflightError(`stack ${stackName} does not exist`, { hint: `deploy it first: shipper deploy --env ${req.target.env} --image-tag TAG` });
   const status = stack.StackStatus ?? '';

@@ -2,7 +2,8 @@
  * The service's own CloudFormation fragment: extra parameters, conditions, resources and
  * outputs, written in ordinary CloudFormation YAML (short tags included).
  */
-import { BadInputError, type InputProblem } from '../errors.js';
+import path from 'node:path';
+import { BadInputError, type InputProblem, type SourceLocation } from '../errors.js';
 import type { LoadedFragment } from './schema.js';
 import { isPlainObject } from './merge.js';
 import { closest } from './suggest.js';
@@ -10,15 +11,43 @@ import { YamlSource, formatPath } from './source.js';
 
 export const FRAGMENT_SECTIONS = ['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Mappings', 'Conditions', 'Rules', 'Resources', 'Outputs'] as const;
 
-export function loadFragment(file: string): LoadedFragment {
-  const source = YamlSource.read(file, 'CloudFormation fragment');
+/** Where the descriptor names the fragment, so problems with the file itself point back there. */
+export interface FragmentReference {
+  descriptorPath: string;
+  location: SourceLocation;
+  /** `fragment` or `environments.<env>.fragment`. */
+  path: string;
+}
+
+export function loadFragment(file: string, ref?: FragmentReference): LoadedFragment {
+  const namedAt = ref ? `${ref.path} (${ref.location.file}${ref.location.line ? `:${ref.location.line}` : ''})` : 'fragment:';
+  if (ref && path.resolve(file) === path.resolve(ref.descriptorPath)) {
+    throw new BadInputError({
+      location: ref.location,
+      path: ref.path,
+      message: 'names the descriptor itself, not a CloudFormation fragment',
+      expected: "a separate CloudFormation YAML file (Resources, Outputs, …), relative to the descriptor's directory",
+      hint: 'remove the fragment key if the service has no resources of its own',
+    });
+  }
+  const source = YamlSource.read(file, { what: 'CloudFormation fragment', pointAt: `fix ${namedAt}: it is a path relative to the descriptor's directory` });
   const template = source.toJS();
   const problems: InputProblem[] = [];
   const at = (path: Array<string | number>, message: string, expected?: string, hint?: string) =>
     problems.push({ location: source.locate(path), path: formatPath(path), message, expected, hint });
 
   if (!isPlainObject(template)) {
-    throw new BadInputError({ location: { file, line: 1 }, message: 'the fragment must be a CloudFormation template mapping', expected: 'sections such as Resources and Outputs' });
+    throw new BadInputError({ location: { file, line: 1 }, message: 'the fragment must be a CloudFormation template mapping', expected: 'sections such as Resources and Outputs', hint: `is ${namedAt} the right file?` });
+  }
+  const keys = Object.keys(template);
+  if (keys.length > 0 && !keys.some((k) => (FRAGMENT_SECTIONS as readonly string[]).includes(k))) {
+    // Not one template section: this is some other YAML file, and listing every key helps nobody.
+    throw new BadInputError({
+      location: { file, line: 1 },
+      message: `not a CloudFormation fragment: none of its top-level keys (${keys.slice(0, 4).join(', ')}${keys.length > 4 ? ', …' : ''}) is a template section`,
+      expected: 'sections such as Resources and Outputs',
+      hint: `is ${namedAt} the right file?`,
+    });
   }
   for (const section of Object.keys(template)) {
     if (!(FRAGMENT_SECTIONS as readonly string[]).includes(section)) {

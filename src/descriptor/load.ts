@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { BadInputError, type InputProblem } from '../errors.js';
 import { deepMerge } from './merge.js';
-import { loadFragment } from './fragment.js';
+import { loadFragment, type FragmentReference } from './fragment.js';
 import { resolvedServiceSchema, descriptorFileSchema, environmentOnlyFields, type ServiceEnvironment } from './schema.js';
 import { knownKeysAt } from './schema-walk.js';
 import { serviceRuleProblems } from './service-rules.js';
@@ -24,7 +24,7 @@ export interface LoadOptions {
 
 export function loadServiceEnvironment(options: LoadOptions): ServiceEnvironment {
   const file = path.resolve(options.cwd ?? process.cwd(), options.file ?? DEFAULT_DESCRIPTOR);
-  const source = YamlSource.read(file, 'descriptor');
+  const source = YamlSource.read(file, { what: 'descriptor', pointAt: 'run shipper in the service\'s directory, or pass -f PATH/TO/shipper.yml' });
   const raw = source.toJS();
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new BadInputError({ location: { file, line: 1 }, message: 'the descriptor must be a YAML mapping', expected: 'keys such as service, image, network, environments' });
@@ -46,7 +46,8 @@ export function loadServiceEnvironment(options: LoadOptions): ServiceEnvironment
       hint: `move them under environments.<env>.scheduledActions (e.g. environments.${Object.keys(environments)[0] ?? 'test'}.scheduledActions), each within that environment's capacity`,
     });
   }
-  const overlay = environments[options.env];
+  // Own keys only: `--env constructor` must not find Object.prototype.constructor.
+  const overlay = Object.hasOwn(environments, options.env) ? environments[options.env] : undefined;
   if (!overlay) {
     const known = Object.keys(environments);
     const suggestion = closest(options.env, known);
@@ -98,14 +99,22 @@ export function loadServiceEnvironment(options: LoadOptions): ServiceEnvironment
       hint: 'replicate the repository to this region (ECR replication) and name that one: tags are resolved and images pulled in the environment\'s region',
     });
   }
-  const fragment = service.fragment ? loadFragment(path.resolve(path.dirname(file), service.fragment)) : undefined;
+  const fragment = service.fragment ? loadFragment(path.resolve(path.dirname(file), service.fragment), fragmentKey(source, options.env, file)) : undefined;
   return {
     env: options.env,
     stackName: service.stackName ?? `${service.service}-${options.env}`,
     service,
     descriptorPath: file,
     fragment,
+    locateKey: (keyPath) => source.locate(source.has(['environments', options.env, ...keyPath]) ? ['environments', options.env, ...keyPath] : keyPath),
   };
+}
+
+/** Where `fragment:` is written (the overlay wins), so a fragment problem can point back at it. */
+function fragmentKey(source: YamlSource, env: string, descriptorPath: string): FragmentReference {
+  const inOverlay = source.has(['environments', env, 'fragment']);
+  const keyPath = inOverlay ? ['environments', env, 'fragment'] : ['fragment'];
+  return { descriptorPath, location: source.locate(keyPath), path: formatPath(keyPath) };
 }
 
 function toProblem(issue: z.core.$ZodIssue, source: YamlSource, schema: z.ZodType, prefix: KeyPath): InputProblem {

@@ -7,7 +7,9 @@ export function deepMerge(base: unknown, overlay: unknown): unknown {
   if (isPlainObject(base) && isPlainObject(overlay)) {
     const out: Record<string, unknown> = { ...base };
     for (const [key, value] of Object.entries(overlay)) {
-      out[key] = key in base ? deepMerge(base[key], value) : value;
+      // Own keys only, defined rather than assigned: a key named `constructor` or `__proto__`
+      // is data (and then an unknown key), never the object's prototype.
+      Object.defineProperty(out, key, { value: Object.hasOwn(base, key) ? deepMerge(base[key], value) : value, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -296,6 +296,8 @@ export interface ServiceEnvironment {
   descriptorPath: string;
   /** The fragment, parsed, when the descriptor names one. */
   fragment?: LoadedFragment;
+  /** Where a descriptor key (e.g. `instance.type`) is set for this environment: the overlay, else the base. */
+  locateKey?(keyPath: readonly string[]): { file: string; line?: number; column?: number };
 }
 
 export interface LoadedFragment {

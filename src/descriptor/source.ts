@@ -2,9 +2,10 @@
  * A parsed YAML file that remembers where every key came from, so a validation problem can
  * name the file, the line and the key path.
  */
-import { readFileSync } from 'node:fs';
 import { LineCounter, isMap, isSeq, type Document, type Node } from 'yaml';
 import { BadInputError, type SourceLocation } from '../errors.js';
+import { readInputFile, type InputFileKind } from './read-input.js';
+import { MAX_ALIAS_EXPANSIONS, aliasProblem, syntaxProblem } from './yaml-problems.js';
 import { cfnTags } from './cfn-yaml.js';
 import YAML from 'yaml';
 
@@ -17,20 +18,9 @@ export class YamlSource {
     private readonly lines: LineCounter,
   ) {}
 
-  /** Read and parse a YAML file; malformed YAML or a missing file is bad input. */
-  static read(file: string, what: string): YamlSource {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new BadInputError({
-        location: { file },
-        message: code === 'ENOENT' ? `${what} not found` : `cannot read ${what}: ${(err as Error).message}`,
-        hint: code === 'ENOENT' ? `run shipper in the service's directory, or pass -f PATH/TO/shipper.yml` : undefined,
-      });
-    }
-    return YamlSource.parse(file, text);
+  /** Read and parse a YAML file; malformed YAML, a missing file or a directory is bad input. */
+  static read(file: string, kind: InputFileKind): YamlSource {
+    return YamlSource.parse(file, readInputFile(file, kind));
   }
 
   static parse(file: string, text: string): YamlSource {
@@ -38,19 +28,17 @@ export class YamlSource {
     const doc = YAML.parseDocument(text, { customTags: cfnTags, lineCounter: lines, uniqueKeys: true, prettyErrors: true });
     const source = new YamlSource(file, doc, lines);
     const [first] = doc.errors;
-    if (first) {
-      const pos = first.linePos?.[0];
-      throw new BadInputError({
-        location: { file, line: pos?.line, column: pos?.col },
-        message: `malformed YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
-        hint: 'check indentation and quoting on that line (YAML uses spaces, not tabs)',
-      });
-    }
+    if (first) throw new BadInputError(syntaxProblem(file, first, doc, lines));
     return source;
   }
 
   toJS(): unknown {
-    return this.doc.toJS();
+    try {
+      return this.doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+    } catch (err) {
+      if (err instanceof ReferenceError) throw new BadInputError(aliasProblem(this.file, err, this.doc, this.lines));
+      throw err;
+    }
   }
 
   /** Where the value at `path` starts; falls back to the nearest ancestor that exists. */

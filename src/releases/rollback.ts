@@ -4,6 +4,8 @@
  */
 import { shortDigest } from '../compose/image.js';
 import { appImageLocation } from '../compose/image.js';
+import { verifyAccount } from '../deploy/account.js';
+import { checkBeforeAws } from '../deploy/offline.js';
 import { aws, type DeployContext } from '../deploy/context.js';
 import { runDeploy, type DeployOutcome, type DeployRequest } from '../deploy/deploy.js';
 import { describeStack, liveImage } from '../deploy/stack-state.js';
@@ -21,6 +23,8 @@ export interface RollbackRequest extends Omit<DeployRequest, 'image' | 'journal'
 
 export async function runRollback(ctx: DeployContext, req: RollbackRequest): Promise<DeployOutcome> {
   const { target } = req;
+  await checkBeforeAws(ctx, target);
+  await verifyAccount(ctx, target);
   const [history, stack] = await Promise.all([req.store.history(), describeStack(ctx, target.stackName)]);
   for (const problem of history.unreadable) ctx.reporter.emit({ type: 'warning', message: problem });
   const liveDigest = liveImage(stack).digest;

@@ -4,6 +4,7 @@
  * health), and resources the last cleanup failed to delete.
  */
 import type { ServiceEnvironment } from '../descriptor/schema.js';
+import { verifyAccount } from '../deploy/account.js';
 import { aws, retryOptions, type DeployContext } from '../deploy/context.js';
 import { currentGroupName, describeGroup, describeStack, liveImage } from '../deploy/stack-state.js';
 import type { Release } from '../releases/record.js';
@@ -42,6 +43,7 @@ export interface StatusView {
 export async function gatherStatus(ctx: DeployContext, target: ServiceEnvironment, store: ReleaseStore): Promise<StatusView> {
   const { stackName, env } = target;
   const view: StatusView = { stackName, env, exists: false, leftovers: [], warnings: [] };
+  await verifyAccount(ctx, target);
   const [stack, history] = await Promise.all([describeStack(ctx, stackName), store.history()]);
   view.warnings.push(...history.unreadable);
   if (!stack) return view;

@@ -59,11 +59,18 @@ export function world(opts: WorldOptions = {}): World {
       cli(args, {
         cwd: o.cwd ?? exampleDir,
         env: o.env ?? { PATH: process.env.PATH, USER: 'alice' },
-        deps: { clients: async () => cloud.clients(), clock: cloud.clock, exitNow: () => undefined, registryFetch: registry.fetch, ...o.deps },
+        deps: { clients: async () => cloud.clients(), clock: cloud.clock, exitNow: () => undefined, registryFetch: registry.fetch, lint: lintPasses, ...o.deps },
         isTTY: o.isTTY,
       }),
   };
 }
+
+/**
+ * cfn-lint takes seconds per template; simulated deploys are about what happens after the
+ * offline checks, so they skip it. Tests of the offline checks pass `lint: undefined` to run
+ * the installed cfn-lint, as the CLI does.
+ */
+const lintPasses: CliDependencies['lint'] = async () => ({ available: true, findings: [] });
 
 /** Changes made to a group after the test set it up (by CloudFormation: shipper has no way to). */
 export function touchesOf(cloud: SimCloud, group: string | undefined) {

@@ -91,6 +91,23 @@ describe('shipper deploy against moto_server', () => {
     expect(await changeSetIds(local)).toEqual([]);
   });
 
+  it('refuses --image-tag with an --image-digest the tag is not, before anything changes', async () => {
+    expect((await deploy('v1')).code).toBe(0);
+    const before = await describeStack(local);
+
+    const run = await deploy('v1', '--image-digest', local.seeded.images.v2!);
+
+    expect(run.code).toBe(3);
+    const short = (digest: string) => digest.slice('sha256:'.length, 'sha256:'.length + 12);
+    expect(run.stderr).toContain(`image tag "v1" in hello is ${short(local.seeded.images.v1!)}, not the --image-digest given (${short(local.seeded.images.v2!)})`);
+    const after = await describeStack(local);
+    expect(after?.LastUpdatedTime).toEqual(before?.LastUpdatedTime);
+    expect(after?.Parameters).toEqual(before?.Parameters);
+    expect(await changeSetIds(local)).toEqual([]);
+    expect((await deploy('v2', '--image-digest', local.seeded.images.v2!)).code).toBe(0);
+    expect(outputs(await describeStack(local))).toMatchObject({ ImageTag: 'v2', ImageDigest: local.seeded.images.v2 });
+  });
+
   it('says there is nothing to change when the live tag is deployed again', async () => {
     expect((await deploy('v1')).code).toBe(0);
     const before = await describeStack(local);
@@ -109,6 +126,16 @@ describe('shipper deploy against moto_server', () => {
     expect(run.code).toBe(3);
     expect(run.stderr).toContain(`deploys to account ${OTHER_ACCOUNT}`);
     expect(await describeStack(local, `hello-${OTHER_ACCOUNT_ENV}`)).toBeUndefined();
+  });
+
+  it('refuses the other account in every command that reads an environment, not "not deployed yet"', async () => {
+    for (const command of [['status'], ['status', '--json'], ['releases'], ['watch'], ['rollback', '--yes']]) {
+      const run = await local.shipper([...command, '--env', OTHER_ACCOUNT_ENV, '-f', local.descriptor]);
+      expect([command.join(' '), run.code]).toEqual([command.join(' '), 3]);
+      expect(run.stderr).toMatch(new RegExp(`^error: these credentials are for account \\d{12}, but environment "${OTHER_ACCOUNT_ENV}" deploys to account ${OTHER_ACCOUNT}\n`));
+      // Nothing read from the stack: no text at all, and with --json only the final error event.
+      expect(run.stdout).toEqual(command.includes('--json') ? expect.stringMatching(/^\{"type":"error","exitCode":3,/) : '');
+    }
   });
 
   it('prints one JSON event per line with --json', async () => {

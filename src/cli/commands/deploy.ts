@@ -29,7 +29,7 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Cli
   try {
     await runDeploy(session.ctx, {
       target: session.target,
-      image: { tag: options.imageTag, digest: options.imageDigest },
+      image: { tag: options.imageTag, digest: options.imageDigest, verifyTag: Boolean(options.imageTag && options.imageDigest) },
       yes: options.yes,
       waitCleanup: options.waitCleanup,
       timeoutMs,

@@ -23,7 +23,7 @@ export async function planCommand(options: PlanOptions, io: CliIo, deps: CliDepe
   try {
     const plan = await runPlan(session.ctx, {
       target: session.target,
-      image: { tag: options.imageTag, digest: options.imageDigest },
+      image: { tag: options.imageTag, digest: options.imageDigest, verifyTag: Boolean(options.imageTag && options.imageDigest) },
       noWaitBusy: options.waitBusy === false,
       liveSidecarImages: async (liveDigest) => liveRelease((await releaseStore(session).history()).releases, liveDigest)?.sidecarImages,
     });

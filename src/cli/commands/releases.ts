@@ -1,3 +1,4 @@
+import { verifyAccount } from '../../deploy/account.js';
 import { describeStack, liveImage } from '../../deploy/stack-state.js';
 import { ExitCode, type ExitCodeValue } from '../../errors.js';
 import { liveRelease } from '../../releases/select.js';
@@ -10,6 +11,7 @@ import { outputStyle } from '../style.js';
 export async function releasesCommand(options: SessionOptions, io: CliIo, deps: CliDependencies): Promise<ExitCodeValue> {
   const session = await openSession(options, io, deps);
   try {
+    await verifyAccount(session.ctx, session.target);
     const [history, stack] = await Promise.all([releaseStore(session).history(), describeStack(session.ctx, session.target.stackName)]);
     const live = liveRelease(history.releases, liveImage(stack).digest);
     if (options.json) {
