@@ -10,6 +10,7 @@ import type { ImageChange, ParameterChange, ReleasePlan } from '../report/releas
 import { deleteChangeSet } from './change-set.js';
 import { aws, type DeployContext } from './context.js';
 import { planRelease, type PlanRequest, type PlannedRelease } from './deploy.js';
+import { SharedResourceChangeError, sharedResourceChanges } from './shared-resources.js';
 import { checkBeforeAws } from './offline.js';
 import type { PreflightFacts } from './preflight.js';
 import type { SidecarImages } from './sidecar-images.js';
@@ -28,6 +29,11 @@ export async function runPlan(ctx: DeployContext, req: PreviewRequest): Promise<
     const liveSidecars = await req.liveSidecarImages?.(planned.facts.previous?.digest).catch(() => undefined);
     const plan = releasePlan(req, planned, liveSidecars);
     if (plan.changes) ctx.reporter.emit({ type: 'plan.detail', plan });
+    if (plan.sharedResourceChanges.length) {
+      // Say now what deploy would refuse after planning, so the block step is not approved for nothing.
+      const refusal = new SharedResourceChangeError(plan.sharedResourceChanges);
+      ctx.reporter.emit({ type: 'warning', message: `shipper deploy would refuse this plan without --allow-shared-change: ${refusal.message}\n${refusal.hint}` });
+    }
     else if (planned.facts.deleteFailedCreate) {
       ctx.reporter.emit({ type: 'info', message: `a deploy first deletes ${req.target.stackName} (ROLLBACK_COMPLETE from a failed first deploy), then creates it with every resource of the template` });
     }
@@ -61,6 +67,7 @@ function releasePlan(req: PreviewRequest, { facts, changeSet }: PlannedRelease, 
     parameters,
     images: imageChanges(facts, liveSidecars),
     capacity: { desired: target.service.capacity.desired, liveDesired: facts.liveGroup?.desired, starts: facts.desiredCapacity },
+    sharedResourceChanges: changeSet?.groupReplaced ? sharedResourceChanges(changeSet.resourceChanges) : [],
   };
 }
 

@@ -68,4 +68,6 @@ export interface ReleasePlan {
   images: ImageChange[];
   /** The size the new group would start at, and what the live group runs now. */
   capacity: { desired: number; liveDesired?: number; starts: number };
+  /** Shared resources (target group, listener rule, inline ingress) changed together with the group replacement: deploy refuses these without --allow-shared-change. */
+  sharedResourceChanges: Array<{ logicalId: string; resourceType: string; kind: 'health-check' | 'target-group-replaced' | 'routing' | 'inline-ingress'; what: string[] }>;
 }

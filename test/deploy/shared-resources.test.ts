@@ -3,22 +3,14 @@
  * group replacement is refused after planning and before execution: exit 3, the change set
  * deleted, the stack and the old group untouched.
  */
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ExitCode } from '../../src/errors.js';
 import { sharedResourceChanges } from '../../src/deploy/shared-resources.js';
 import { exampleDir } from '../helpers/paths.js';
+import { editedExample as editedFromExample } from '../helpers/temp-service.js';
 import { STACK, touchesOf, world } from './harness.js';
 
-/** The bundled example in a temp directory, with `edit` applied to its descriptor. */
-function editedExample(edit: (text: string) => string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'shipper-shared-'));
-  writeFileSync(path.join(dir, 'shipper.yml'), edit(readFileSync(path.join(exampleDir, 'shipper.yml'), 'utf8')));
-  copyFileSync(path.join(exampleDir, 'cloudformation.yml'), path.join(dir, 'cloudformation.yml'));
-  return dir;
-}
+const editedExample = (edit: (text: string) => string) => editedFromExample(exampleDir, edit);
 
 async function stackStatus(w: ReturnType<typeof world>) {
   return (await w.cloud.clients().cloudFormation.describeStacks({ StackName: STACK })).Stacks![0]!.StackStatus;

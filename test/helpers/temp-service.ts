@@ -1,5 +1,5 @@
 /** Writes a descriptor (and optional fragment) to a temp directory for a test. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -21,4 +21,10 @@ export function tempService(descriptor: string, files: Record<string, string> = 
   writeFileSync(file, descriptor);
   for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
   return { dir, file };
+}
+
+/** The bundled example (descriptor and fragment) in a temp directory, with `edit` applied to its descriptor. */
+export function editedExample(exampleDir: string, edit: (text: string) => string): string {
+  const descriptor = edit(readFileSync(path.join(exampleDir, 'shipper.yml'), 'utf8'));
+  return tempService(descriptor, { 'cloudformation.yml': readFileSync(path.join(exampleDir, 'cloudformation.yml'), 'utf8') }).dir;
 }

@@ -9,7 +9,8 @@ import { ExitCode } from '../../src/errors.js';
 import { declaredSidecarImages } from '../../src/compose/sidecars/images.js';
 import { loadServiceEnvironment } from '../../src/descriptor/load.js';
 import { DIGEST_V1, DIGEST_V2, STACK, touchesOf, world, type World } from '../deploy/harness.js';
-import { exampleDescriptor } from '../helpers/paths.js';
+import { exampleDescriptor, exampleDir } from '../helpers/paths.js';
+import { editedExample } from '../helpers/temp-service.js';
 
 const plan = (w: World, ...flags: string[]) => w.run(['plan', '--env', 'test', ...flags]);
 
@@ -162,6 +163,19 @@ describe('shipper plan', () => {
     expect(w.cloud.calls.count('deleteChangeSet')).toBe(1);
     expect(w.cloud.calls.count('executeChangeSet')).toBe(0);
     leftAsFound(w);
+  });
+
+  it('says when deploy would refuse the plan for a shared-resource change, and still changes nothing', async () => {
+    const w = world({ live: true });
+    const cwd = editedExample(exampleDir, (t) => t.replace('  path: /health', '  path: /ready'));
+    const run = await w.run(['plan', '--env', 'test', '--image-tag', 'v2'], { cwd });
+    expect(run.code).toBe(ExitCode.ok);
+    expect(run.stdout + run.stderr).toMatch(/shipper deploy would refuse this plan without --allow-shared-change/);
+    expect(run.stdout + run.stderr).toMatch(/TargetGroup \(AWS::ElasticLoadBalancingV2::TargetGroup\): HealthCheckPath/);
+    expect(writes(w)).toEqual({ 'cloudFormation.createChangeSet': 1, 'cloudFormation.deleteChangeSet': 1 });
+
+    const json = await w.run(['plan', '--env', 'test', '--image-tag', 'v2', '--json'], { cwd });
+    expect(JSON.parse(json.stdout).sharedResourceChanges).toEqual([expect.objectContaining({ logicalId: 'TargetGroup', kind: 'health-check', what: ['HealthCheckPath'] })]);
   });
 
   it('needs an image', async () => {
