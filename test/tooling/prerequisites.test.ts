@@ -32,6 +32,7 @@ describe('test prerequisites', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/^npm test needs these tools, which are missing:/);
     expect(stderr).toMatch(/shellcheck +apt-get install -y shellcheck/);
+    expect(stderr).toMatch(/htpasswd +apt-get install -y apache2-utils/);
     expect(stderr).toMatch(/cfn-lint +pip install cfn-lint/);
     expect(stderr).toMatch(/moto_server .* +pip install 'moto\[server\]'/);
     expect(stderr).toMatch(/pip install cfn-lint 'moto\[server\]'/);
@@ -39,7 +40,7 @@ describe('test prerequisites', () => {
   });
 
   it('pass quietly when every tool is there', () => {
-    const { code, stderr } = check([stubs(['nginx', 'shellcheck', 'docker-registry', 'cfn-lint', 'python3', 'sh'])]);
+    const { code, stderr } = check([stubs(['nginx', 'shellcheck', 'docker-registry', 'htpasswd', 'openssl', 'cfn-lint', 'python3', 'sh'])]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
   });
