@@ -400,6 +400,14 @@ wait_for_target_health() {
   done
 }
 
+keep_imds_guard() { # the firewall rule again before dockerd starts, at every start of docker.service
+  local dir=$ROOT/etc/systemd/system/docker.service.d
+  mkdir -p "$dir" &&
+    printf '%s\n' '[Service]' \
+      "ExecStartPre=/bin/sh -c 'iptables -N DOCKER-USER 2>/dev/null; iptables -C DOCKER-USER ${IMDS_RULE[*]} 2>/dev/null || iptables -I DOCKER-USER 1 ${IMDS_RULE[*]}'" \
+      >"$dir/shipper-imds-guard.conf"
+}
+
 STEP=metadata
 INSTANCE_ID=$(instance_id) || fail "cannot read the instance id from the instance metadata service"
 GROUP_NAME=$(retry own_group) || GROUP_NAME=
@@ -438,9 +446,13 @@ STEP=imds-guard
 # metadata", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html).
 # Here it matches the app's address only, so the log router and the metrics collector keep the
 # instance role (hop limit 2). It is in place before the app starts.
+# The rule lives in the kernel only, and Docker restarts the app after a reboot of the instance
+# (--restart unless-stopped) without this script: a drop-in for docker.service puts the rule
+# back before dockerd starts (Docker keeps an existing DOCKER-USER chain and its rules).
+IMDS_RULE=(-s "$APP_ADDRESS/32" -d 169.254.169.254/32 -j REJECT)
 log "blocking the app ($APP_ADDRESS) from the instance metadata service"
-iptables -I DOCKER-USER 1 -s "$APP_ADDRESS/32" -d 169.254.169.254/32 -j REJECT ||
-  fail "cannot block the app from the instance metadata service"
+iptables -I DOCKER-USER 1 "${IMDS_RULE[@]}" || fail "cannot block the app from the instance metadata service"
+keep_imds_guard || fail "cannot keep the app blocked from the instance metadata service across a reboot"
 
 STEP=start
 for i in "${!CONTAINER_NAMES[@]}"; do start_container "$i"; done

@@ -22,6 +22,16 @@ describe('instance metadata service: blocked for the app only', () => {
     expect(run.calls.indexOf(rules[0])).toBeLessThan(run.calls.indexOf(runOf(run.calls, 'log-router')));
   });
 
+  it('keeps the rule across a reboot: docker.service puts it back before dockerd restarts the app', () => {
+    const run = bootWith();
+    expect(run.status).toBe(0);
+    const dropIn = run.writtenFiles()['/etc/systemd/system/docker.service.d/shipper-imds-guard.conf'];
+    const rule = `-s ${APP_ADDRESS}/32 -d 169.254.169.254/32 -j REJECT`;
+    expect(dropIn).toBe(
+      `[Service]\nExecStartPre=/bin/sh -c 'iptables -N DOCKER-USER 2>/dev/null; iptables -C DOCKER-USER ${rule} 2>/dev/null || iptables -I DOCKER-USER 1 ${rule}'\n`,
+    );
+  });
+
   it('applies to the app only: no other container has that address, and other addresses come from elsewhere', () => {
     const run = bootWith();
     const network = run.calls.find(isCall('docker', 'network', 'create'))!;
