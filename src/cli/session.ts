@@ -13,6 +13,9 @@ import type { Reporter } from '../report/events.js';
 import { confirmOnTerminal } from './confirm.js';
 import { installInterrupts } from './interrupts.js';
 import type { CliIo } from './io.js';
+import { channelsFor } from '../notify/channels.js';
+import { NotifyingReporter, type NoteContext } from '../notify/notifier.js';
+import { readSecretValue, secretRefLabel } from '../registry/credentials.js';
 
 export interface SessionOptions {
   env: string;
@@ -31,6 +34,8 @@ export interface CliDependencies {
   registryFetch?: typeof globalThis.fetch;
   /** cfn-lint for the offline checks (default: the installed one). */
   lint?: TemplateLinter;
+  /** How long notifications may hold the command after the deploy ends (default 5 s). */
+  notifyBoundMs?: number;
 }
 
 export interface Session {
@@ -39,10 +44,13 @@ export interface Session {
   reporter: Reporter;
   /** The first Ctrl-C aborts `ctx.interrupt` (for the command to clean up) instead of exiting at once. */
   cleanUpOnInterrupt(): void;
+  /** Waits (bounded) for the notifications the deploy triggered and reports each; never throws. */
+  flushNotifications(): Promise<void>;
   close(): void;
 }
 
-export async function openSession(options: SessionOptions, io: CliIo, deps: CliDependencies = {}): Promise<Session> {
+/** `notify`: who deploys what, when the command sends the descriptor's notifications (deploy does). */
+export async function openSession(options: SessionOptions, io: CliIo, deps: CliDependencies = {}, notify?: Omit<NoteContext, 'service' | 'environment'>): Promise<Session> {
   const target = loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd });
   // The environment's region is the only one: the template, the boot script and the clients agree on it.
   const region = target.service.region;
@@ -51,7 +59,24 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
   const choice = { json: Boolean(options.json), stream: io.stdout, isTTY: Boolean(io.stdout.isTTY), env: io.env };
   const baseReporter = await createReporter(choice);
   const interrupts = installInterrupts(io, deps.exitNow ?? ((code) => process.exit(code)), { json: options.json });
-  const reporter = interrupts.watch(baseReporter);
+  const watched = interrupts.watch(baseReporter);
+  const notifier = notify
+    ? new NotifyingReporter(
+        watched,
+        channelsFor(target.service.notifications, {
+          env: io.env,
+          fetch: globalThis.fetch,
+          readSecret: async (ref) => {
+            const value = await readSecretValue(clients.ssm, ref);
+            if (!value) throw new Error(`${secretRefLabel(ref)} is empty`);
+            return value;
+          },
+        }),
+        { service: target.service.service, environment: target.env, ...notify },
+        { boundMs: deps.notifyBoundMs },
+      )
+    : undefined;
+  const reporter: Reporter = notifier ?? watched;
   const interactive = isInteractive(choice) && io.stdinIsTTY && !options.json;
   const ctx: DeployContext = {
     clients,
@@ -75,6 +100,7 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
     ctx,
     reporter,
     cleanUpOnInterrupt: () => interrupts.cleanUpOnInterrupt(),
+    flushNotifications: async () => notifier?.flush(),
     close() {
       interrupts.dispose();
       reporter.close();

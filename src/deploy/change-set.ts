@@ -21,6 +21,8 @@ export interface ChangeSetRequest {
   details?: boolean;
   /** Who asks: `deploy` (the default) or `plan`; CloudFormation shows it as the change set's description. */
   purpose?: string;
+  /** SNS topics for CloudFormation's own stack events. */
+  notificationArns?: string[];
 }
 
 export interface PlannedChangeSet {
@@ -53,6 +55,8 @@ export async function createChangeSet(ctx: DeployContext, req: ChangeSetRequest)
       Parameters: Object.entries(req.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
       Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
       Tags: Object.entries(req.tags).map(([Key, Value]) => ({ Key, Value })),
+      // Always sent: CloudFormation keeps a stack's topics when the list is left out, and an empty list removes them.
+      NotificationARNs: req.notificationArns ?? [],
       ClientToken: req.token,
       Description: `shipper ${req.purpose ?? 'deploy'} ${req.parameters[ParameterNames.imageTag] ?? ''}`.trim(),
     }),

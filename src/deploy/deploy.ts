@@ -123,6 +123,7 @@ export async function planRelease(ctx: DeployContext, req: PlanRequest): Promise
     parameters,
     tags: { 'shipper:service': service.service, 'shipper:environment': target.env, 'shipper:managed-by': 'shipper', ...service.tags },
     token,
+    notificationArns: service.notifications?.snsTopicArns ?? [],
     pollMs: req.poll?.minMs,
     details: req.preview,
     purpose: req.preview ? 'plan' : 'deploy',

@@ -212,6 +212,31 @@ export const capacitySchema = z
     message: 'capacity must satisfy min <= desired <= max',
   });
 
+/** Where deploys are announced; a failing receiver never fails a deploy. */
+export const notificationsSchema = z.strictObject({
+  webhooks: z
+    .array(
+      z.strictObject({
+        /** The receiver's URL, or a secret holding it (a Slack incoming-webhook URL is a credential). */
+        url: z.union([z.url({ protocol: /^https?$/ }), secretRefSchema]),
+        /** slack: Slack-compatible `text` and `blocks`; json: shipper's plain JSON shape. */
+        format: z.enum(['slack', 'json']).default('slack'),
+        on: z.array(z.enum(['started', 'live', 'failed', 'cancelled'])).default(['started', 'live', 'failed', 'cancelled']),
+      }),
+    )
+    .default([]),
+  newRelic: z
+    .strictObject({
+      entityGuid: z.string().min(1),
+      region: z.enum(['US', 'EU']).default('US'),
+      /** Default: the NEW_RELIC_API_KEY environment variable. */
+      apiKey: secretRefSchema.optional(),
+    })
+    .optional(),
+  /** SNS topics CloudFormation sends this stack's events to (the stack's NotificationARNs). */
+  snsTopicArns: z.array(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN')).max(5).default([]),
+});
+
 /** Everything an environment overlay may override, plus what only an environment has. */
 const serviceFields = {
   service: name,
@@ -243,6 +268,7 @@ const serviceFields = {
   /** Path (relative to the descriptor) to the service's own CloudFormation fragment. */
   fragment: z.string().optional(),
   tags: z.record(z.string(), z.string()).default({}),
+  notifications: notificationsSchema.optional(),
 };
 
 export const environmentOnlyFields = {
@@ -279,6 +305,7 @@ export function descriptorJsonSchema(): Record<string, unknown> {
 
 export type ResolvedService = z.output<typeof resolvedServiceSchema>;
 export type SecretRef = z.output<typeof secretRefSchema>;
+export type Notifications = z.output<typeof notificationsSchema>;
 export type ScheduledAction = z.output<typeof scheduledActionSchema>;
 export type Sidecars = z.output<typeof sidecarsSchema>;
 export type ReverseProxySettings = z.output<typeof reverseProxySchema>;

@@ -15,16 +15,20 @@ export function secretRefLabel(ref: SecretRef): string {
   return 'ssm' in ref ? `SSM parameter ${ref.ssm}` : `Secrets Manager secret ${ref.secretsManager}`;
 }
 
-export async function readRegistryCredentials(ssm: SsmApi, ref: SecretRef, call: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn()): Promise<RegistryCredentials> {
+/** A secret's value, read with decryption; errors name the secret, never its value. */
+export async function readSecretValue(ssm: SsmApi, ref: SecretRef, call: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn()): Promise<string | undefined> {
   const name = 'ssm' in ref ? ref.ssm : `/aws/reference/secretsmanager/${ref.secretsManager}`;
-  let value: string | undefined;
   try {
     const out = await call(() => ssm.getParameter({ Name: name, WithDecryption: true }));
-    value = out.Parameter?.Value;
+    return out.Parameter?.Value;
   } catch (err) {
     // The AWS error names the parameter, never its value.
     throw new CredentialsError(`cannot read ${secretRefLabel(ref)}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
   }
+}
+
+export async function readRegistryCredentials(ssm: SsmApi, ref: SecretRef, call: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn()): Promise<RegistryCredentials> {
+  const value = await readSecretValue(ssm, ref, call);
   const colon = value?.indexOf(':') ?? -1;
   if (value === undefined || colon <= 0) {
     throw new CredentialsError(`${secretRefLabel(ref)} must hold username:password`);

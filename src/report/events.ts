@@ -76,7 +76,9 @@ export type ShipperEvent =
   | { type: 'watch.idle'; stackName: string; status: string }
   /** The attempt is in the release history under this number (a rollback also names the release it goes back to). */
   | { type: 'release.recorded'; number: number; rollbackOf?: number }
-  | { type: 'plan.detail'; plan: ReleasePlan };
+  | { type: 'plan.detail'; plan: ReleasePlan }
+  /** A notification (webhook, New Relic, ...) was accepted or not; never changes the outcome. */
+  | { type: 'notify.result'; channel: string; ok: boolean; detail: string };
 
 /** Everything the user needs, on one screen, when a deploy did not go live. */
 export interface FailureReport {

@@ -19,7 +19,8 @@ export type NoticeEvent = Extract<
       | 'operation.started'
       | 'operation.cancelling'
       | 'watch.idle'
-      | 'release.recorded';
+      | 'release.recorded'
+      | 'notify.result';
   }
 >;
 
@@ -33,6 +34,7 @@ const NOTICE_TYPES = new Set<string>([
   'operation.cancelling',
   'watch.idle',
   'release.recorded',
+  'notify.result',
 ]);
 
 export function isNotice(event: ShipperEvent): event is NoticeEvent {
@@ -63,6 +65,8 @@ export function formatNotice(event: NoticeEvent, style: Style = noStyle): string
       return `Stack ${event.stackName} is ${event.status}; nothing is in progress.`;
     case 'release.recorded':
       return `release #${event.number}${event.rollbackOf !== undefined ? ` (rollback to #${event.rollbackOf})` : ''}`;
+    case 'notify.result':
+      return event.ok ? event.detail : style.pending(`Warning: ${event.detail}`);
   }
 }
 

@@ -25,7 +25,9 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Cli
   }
   checkDigestFlag(options.imageDigest);
   const timeoutMs = options.timeout ? parseDuration(options.timeout, '--timeout') : undefined;
-  const session = await openSession(options, io, deps);
+  const who = whoIsDeploying(io, options);
+  const { by, commit, buildUrl } = who();
+  const session = await openSession(options, io, deps, { by, commit, buildUrl });
   try {
     await runDeploy(session.ctx, {
       target: session.target,
@@ -35,11 +37,13 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Cli
       timeoutMs,
       noWaitBusy: options.waitBusy === false,
       allowSharedChange: options.allowSharedChange,
-      journal: releaseJournal(releaseStore(session), session.target, whoIsDeploying(io, options), session.reporter),
+      journal: releaseJournal(releaseStore(session), session.target, who, session.reporter),
     });
     // Anything but live or "no changes" is thrown as a typed error with its own exit code.
     return ExitCode.ok;
   } finally {
+    // Whatever the outcome, notifications may hold it only for their bound and never change it.
+    await session.flushNotifications();
     session.close();
   }
 }
