@@ -60,6 +60,7 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
   const baseReporter = await createReporter(choice);
   const interrupts = installInterrupts(io, deps.exitNow ?? ((code) => process.exit(code)), { json: options.json });
   const watched = interrupts.watch(baseReporter);
+  const clock = deps.clock ?? systemClock;
   const notifier = notify
     ? new NotifyingReporter(
         watched,
@@ -73,14 +74,14 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
           },
         }),
         { service: target.service.service, environment: target.env, ...notify },
-        { boundMs: deps.notifyBoundMs },
+        { boundMs: deps.notifyBoundMs, now: () => clock.now() },
       )
     : undefined;
   const reporter: Reporter = notifier ?? watched;
   const interactive = isInteractive(choice) && io.stdinIsTTY && !options.json;
   const ctx: DeployContext = {
     clients,
-    clock: deps.clock ?? systemClock,
+    clock,
     reporter,
     confirm:
       deps.confirm ??

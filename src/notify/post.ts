@@ -26,9 +26,11 @@ export async function postJson(
 
 /** undici reports "fetch failed" with the real reason (refused, closed by the other side) as its cause. */
 function connectionProblem(err: unknown): string {
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  // Duck-typed: errors from another realm (undici's own) are not `instanceof Error` here.
+  const outer = err as { message?: string; cause?: { message?: string; code?: string } } | undefined;
+  const cause = outer?.cause?.message ? outer.cause : outer;
   const code = (cause as { code?: string } | undefined)?.code;
-  const message = cause instanceof Error ? cause.message : String(cause);
+  const message = cause?.message ?? String(err);
   return code && !message.includes(code) ? `${message} (${code})` : message;
 }
 
