@@ -6,7 +6,10 @@
  * signals, rollbacks and cancels are covered by the simulated cloud.
  */
 import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { parseDocument } from 'yaml';
 import { DescribeStacksCommand, ListChangeSetsCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import { LOCAL_ENV } from '../../examples/local/seed.mjs';
@@ -73,6 +76,22 @@ describe('shipper deploy against moto_server', () => {
     const userData = await latestUserData(local);
     expect(userData).toContain(local.seeded.images.v2);
     expect(userData).not.toContain(local.seeded.images.v1);
+  });
+
+  it('gives the stack the environment\'s SNS topics for CloudFormation\'s own events', async () => {
+    // CloudFormation (and moto) refuse a topic that does not exist: create it with awscli.
+    const topic = execFileSync('aws', ['--endpoint-url', local.endpoint, '--region', local.seeded.region, 'sns', 'create-topic', '--name', 'hello-deploys', '--query', 'TopicArn', '--output', 'text'], {
+      env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+    })
+      .toString()
+      .trim();
+    const doc = parseDocument(readFileSync(local.descriptor, 'utf8'));
+    doc.setIn(['environments', LOCAL_ENV, 'notifications'], doc.createNode({ snsTopicArns: [topic] }));
+    writeFileSync(local.descriptor, doc.toString());
+    const first = await deploy('v1');
+    expect(first.stderr).toBe('');
+    expect((await describeStack(local))?.NotificationARNs).toEqual([topic]);
+    // Removing them sends an empty list (test/notify); moto keeps a stack's topics on update regardless.
   });
 
   it('refuses an unknown tag in preflight, before anything changes', async () => {
