@@ -89,7 +89,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .option('--allow-shared-change', 'execute even though replacing the group also changes the target group, listener rule or inline ingress the old group serves through (see README)')
     .option('--commit <sha>', 'git commit being deployed (default: from CI variables or git)')
     .option('--branch <name>', 'git branch being deployed (default: from CI variables or git)')
-    .addHelpText('after', '\nExamples:\n  shipper deploy --env test --image-tag v42\n  shipper deploy --env prod --image-tag v42 --yes --timeout 30m   # in CI')
+    .addHelpText('after', '\nExamples:\n  shipper deploy --env test --image-tag v42\n  shipper deploy --env prod --image-tag v42 --yes --timeout 30m   # in CI\n\nNotifications (descriptor key `notifications`: webhooks, newRelic, snsTopicArns) are sent\nconcurrently and awaited at most 5 s; a failing one is a warning, never a different exit code.\nNEW_RELIC_API_KEY is the New Relic API key unless the descriptor names a secret for it.')
     .action(async (opts) => {
       const { deployCommand } = await import('./commands/deploy.js');
       result = await deployCommand(opts, io, deps);
