@@ -55,7 +55,8 @@ export async function createChangeSet(ctx: DeployContext, req: ChangeSetRequest)
       Parameters: Object.entries(req.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
       Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
       Tags: Object.entries(req.tags).map(([Key, Value]) => ({ Key, Value })),
-      // Always sent: CloudFormation keeps a stack's topics when the list is left out, and an empty list removes them.
+      // Always sent: CloudFormation keeps a stack's topics when the list is left out, and "to remove all associated
+      // notification topics, specify an empty list" (CreateChangeSet API reference, NotificationARNs).
       NotificationARNs: req.notificationArns ?? [],
       ClientToken: req.token,
       Description: `shipper ${req.purpose ?? 'deploy'} ${req.parameters[ParameterNames.imageTag] ?? ''}`.trim(),
