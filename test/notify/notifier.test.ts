@@ -44,7 +44,7 @@ describe('NotifyingReporter', () => {
 });
 
 describe('New Relic endpoint', () => {
-  it.each([['US', NEW_RELIC_ENDPOINTS.US], ['EU', NEW_RELIC_ENDPOINTS.EU]] as const)('%s accounts are sent to %s', async (region, endpoint) => {
+  it.each<['US' | 'EU', string]>([['US', NEW_RELIC_ENDPOINTS.US], ['EU', NEW_RELIC_ENDPOINTS.EU]])('%s accounts are sent to %s', async (region, endpoint) => {
     const urls: string[] = [];
     const fetch = (async (url: string) => (urls.push(url), new Response('{"data":{}}', { status: 200 }))) as unknown as typeof globalThis.fetch;
     const settings = notificationsSchema.parse({ newRelic: { entityGuid: 'GUID', region } });
