@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm test` runs this first: the suites use real tools (nginx, shellcheck, cfn-lint, moto_server,
- * docker-registry, htpasswd, openssl), and a missing one should be named up front with the command that installs
+ * docker-registry, htpasswd, openssl, cmark-gfm), and a missing one should be named up front with the command that installs
  * it, not discovered as a failure deep inside a suite. Exits 1 when anything is missing.
  */
 import { spawnSync } from 'node:child_process';
@@ -37,6 +37,8 @@ const TOOLS = [
   // The registry tests write a bcrypt htpasswd file and sign registry tokens with an openssl key.
   { name: 'htpasswd', found: () => onPath('htpasswd'), apt: 'apache2-utils' },
   { name: 'openssl', found: () => onPath('openssl'), apt: 'openssl' },
+  // The CI annotations are rendered as GitHub-flavoured Markdown, the dialect Buildkite renders.
+  { name: 'cmark-gfm', found: () => onPath('cmark-gfm'), apt: 'cmark-gfm' },
   { name: 'cfn-lint', found: () => onPath(env.SHIPPER_CFN_LINT ?? 'cfn-lint'), pip: 'cfn-lint' },
   // The moto tests start examples/local/moto_server.py (python3 with moto's server), unless CI started one for them.
   { name: 'moto_server (python3 -c "import moto.server")', found: () => Boolean(env.SHIPPER_MOTO_ENDPOINT) || pythonHas('moto.server'), pip: "'moto[server]'" },

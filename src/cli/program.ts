@@ -26,6 +26,8 @@ Exit codes:
       shipper watch)
   1  a bug in shipper (SHIPPER_DEBUG=1 shows the stack trace)
 With --json, a failure also ends stdout with one {"type":"error","exitCode":N,...} event.
+On Buildkite (BUILDKITE set), deploy, rollback and watch annotate the build with their outcome
+and set meta-data shipper:<env>:release, :image-tag and :image-digest for later steps.
 Times are shown in UTC.`;
 
 export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = {}): Promise<ExitCodeValue> {

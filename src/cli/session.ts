@@ -10,7 +10,11 @@ import type { ServiceEnvironment } from '../descriptor/schema.js';
 import type { DeployContext } from '../deploy/context.js';
 import { createReporter, isInteractive } from '../report/factory.js';
 import type { Reporter } from '../report/events.js';
+import { ciIntegrationFor } from '../ci/for-environment.js';
+import { OutcomeRecorder } from '../ci/outcome.js';
+import type { ProgramRunner } from '../ci/run-program.js';
 import { confirmOnTerminal } from './confirm.js';
+import { describeFailure } from './errors-to-exit.js';
 import { installInterrupts } from './interrupts.js';
 import type { CliIo } from './io.js';
 import { channelsFor } from '../notify/channels.js';
@@ -36,6 +40,8 @@ export interface CliDependencies {
   lint?: TemplateLinter;
   /** How long notifications may hold the command after the deploy ends (default 5 s). */
   notifyBoundMs?: number;
+  /** How the CI's agent (buildkite-agent) is run, and how long all its calls may take together. */
+  ci?: { run?: ProgramRunner; timeoutMs?: number };
 }
 
 export interface Session {
@@ -47,6 +53,8 @@ export interface Session {
   /** Waits (bounded) for the notifications the deploy triggered and reports each; never throws. */
   flushNotifications(): Promise<void>;
   close(): void;
+  /** Runs the command's work, tells the CI (if any) how it ended, and closes; errors pass through unchanged. */
+  run<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** `notify`: who deploys what, when the command sends the descriptor's notifications (deploy does). */
@@ -77,7 +85,21 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
         { boundMs: deps.notifyBoundMs, now: () => clock.now() },
       )
     : undefined;
-  const reporter: Reporter = notifier ?? watched;
+  const outcome = new OutcomeRecorder(notifier ?? watched);
+  const reporter: Reporter = outcome;
+  const ci = await ciIntegrationFor({ env: io.env, run: deps.ci?.run, timeoutMs: deps.ci?.timeoutMs });
+  // Whatever the CI's agent does, the command's outcome and exit code stay the command's own.
+  const tellCi = async (err?: unknown) => {
+    if (!ci) return;
+    let warnings: string[];
+    try {
+      const failure = err === undefined ? undefined : describeFailure(err, io.env);
+      warnings = await ci.publish({ service: target.service.service, env: target.env }, outcome.outcome(failure));
+    } catch (failure) {
+      warnings = [`could not tell the CI how this ended: ${(failure as Error).message}`];
+    }
+    for (const message of warnings) reporter.emit({ type: 'warning', message });
+  };
   const interactive = isInteractive(choice) && io.stdinIsTTY && !options.json;
   const ctx: DeployContext = {
     clients,
@@ -96,15 +118,33 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
     ...(deps.registryFetch ? { registry: { fetch: deps.registryFetch } } : {}),
     lint: deps.lint ?? ((template, lintRegion) => runCfnLint(template, lintRegion, io.env)),
   };
+  const close = () => {
+    interrupts.dispose();
+    reporter.close();
+  };
   return {
     target,
     ctx,
     reporter,
     cleanUpOnInterrupt: () => interrupts.cleanUpOnInterrupt(),
     flushNotifications: async () => notifier?.flush(),
-    close() {
-      interrupts.dispose();
-      reporter.close();
+    close,
+    async run(work) {
+      try {
+        let result;
+        try {
+          result = await work();
+        } catch (err) {
+          await tellCi(err);
+          throw err;
+        }
+        await tellCi();
+        return result;
+      } finally {
+        // Whatever the outcome, notifications may hold it only for their bound and never change it.
+        await notifier?.flush();
+        close();
+      }
     },
   };
 }

@@ -139,7 +139,7 @@ function linesFor(log: BootLog, instancesWithLines: number): number {
   return Math.max(2, Math.floor(MAX_BOOT_LOG_LINES / Math.max(1, instancesWithLines)));
 }
 
-function tail(log: BootLog, instancesWithLines: number): string[] {
+export function tail(log: BootLog, instancesWithLines: number): string[] {
   return log.lines.slice(-linesFor(log, instancesWithLines));
 }
 
@@ -184,10 +184,10 @@ export function activityMessage(a: Pick<FailedActivity, 'description' | 'statusM
 }
 
 /** Says how many were left out in the heading itself, so a long list costs no extra line. */
-function shownOf(limit: number, total: number): string {
+export function shownOf(limit: number, total: number): string {
   return total > limit ? ` (${limit} of ${total})` : '';
 }
 
-function truncate(text: string): string {
+export function truncate(text: string): string {
   return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE - 3)}...`;
 }

@@ -28,7 +28,7 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Cli
   const who = whoIsDeploying(io, options);
   const { by, commit, buildUrl } = who();
   const session = await openSession(options, io, deps, { by, commit, buildUrl });
-  try {
+  return session.run(async () => {
     await runDeploy(session.ctx, {
       target: session.target,
       image: { tag: options.imageTag, digest: options.imageDigest, verifyTag: Boolean(options.imageTag && options.imageDigest) },
@@ -41,9 +41,5 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Cli
     });
     // Anything but live or "no changes" is thrown as a typed error with its own exit code.
     return ExitCode.ok;
-  } finally {
-    // Whatever the outcome, notifications may hold it only for their bound and never change it.
-    await session.flushNotifications();
-    session.close();
-  }
+  });
 }

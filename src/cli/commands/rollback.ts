@@ -25,7 +25,7 @@ export async function rollbackCommand(options: RollbackOptions, io: CliIo, deps:
   }
   const timeoutMs = options.timeout ? parseDuration(options.timeout, '--timeout') : undefined;
   const session = await openSession(options, io, deps);
-  try {
+  return session.run(async () => {
     await runRollback(session.ctx, {
       target: session.target,
       want: { to: options.to, release },
@@ -38,7 +38,5 @@ export async function rollbackCommand(options: RollbackOptions, io: CliIo, deps:
       allowSharedChange: options.allowSharedChange,
     });
     return ExitCode.ok;
-  } finally {
-    session.close();
-  }
+  });
 }

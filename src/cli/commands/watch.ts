@@ -11,7 +11,7 @@ export interface WatchOptions extends SessionOptions {
 
 export async function watchCommand(options: WatchOptions, io: CliIo, deps: CliDependencies): Promise<ExitCodeValue> {
   const session = await openSession(options, io, deps);
-  try {
+  return session.run(async () => {
     const store = releaseStore(session);
     await runWatch(session.ctx, {
       target: session.target,
@@ -19,7 +19,5 @@ export async function watchCommand(options: WatchOptions, io: CliIo, deps: CliDe
       journalFor: (digest) => attachedJournal(store, digest, session.reporter),
     });
     return ExitCode.ok;
-  } finally {
-    session.close();
-  }
+  });
 }
