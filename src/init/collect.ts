@@ -24,7 +24,8 @@ export async function collectAnswers(flags: Readonly<Record<string, unknown>>, d
     const fallback = q.fallback?.(answers);
     if (!terminal) {
       if (fallback !== undefined) setAnswer(answers, q.key, fallback);
-      else if (!q.optional) missing.push(`--${q.flag}`);
+      // A default that depends on a missing answer (the repository on the service) is not missing itself.
+      else if (!q.optional && !q.fallback) missing.push(`--${q.flag}`);
       continue;
     }
     for (;;) {
