@@ -173,6 +173,16 @@ function io(dir: string): CliIo & { out: () => string } {
   return { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true }, env: { AWS_REGION: 'eu-west-1' }, cwd: dir, stdinIsTTY: true, out: () => stdout };
 }
 
+describe('shipper init --help', () => {
+  it('lists every flag and an example for CI', async () => {
+    const run = await cli(['init', '--help']);
+    expect(run.code).toBe(0);
+    for (const flag of ['--service', '--repository', '--port', '--test-account', '--test-region', '--prod-account', '--prod-region', '--vpc-id', '--subnets']) expect(run.stdout).toContain(flag);
+    expect(run.stdout).toContain('never overwrites a file');
+    expect(run.stdout).toMatch(/Examples:\n {2}shipper init {2,}# asks/);
+  });
+});
+
 describe('shipper init in a terminal', () => {
   it('asks each question with its default, takes Enter as the default, asks again after an invalid answer', async () => {
     const dir = emptyDir();
