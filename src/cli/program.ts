@@ -155,6 +155,27 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     });
 
   program
+    .command('init')
+    .description('scaffold a service in the current directory: shipper.yml, a CloudFormation fragment stub and a Buildkite pipeline; asks in a terminal, takes flags in CI; never overwrites a file')
+    .option('--service <name>', 'service name (required without a terminal)')
+    .option('--repository <name>', 'ECR repository name (default: the service name)')
+    .option('--port <port>', 'port the app listens on (default: 8080)')
+    .option('--test-account <id>', 'AWS account of test (default: a placeholder to replace)')
+    .option('--test-region <region>', 'AWS region of test (default: AWS_REGION, else us-east-1)')
+    .option('--prod-account <id>', 'AWS account of prod (default: a placeholder to replace)')
+    .option('--prod-region <region>', "AWS region of prod (default: test's)")
+    .option('--vpc-id <id>', 'VPC of the instances (default: a placeholder to replace)')
+    .option('--subnets <ids>', 'comma-separated subnet ids (default: placeholders to replace)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  shipper init                                             # asks, with defaults\n  shipper init --service hello --repository team/hello --test-account 123456789012 \\\n    --prod-account 210987654321 --test-region eu-west-1       # in CI or a script: no questions',
+    )
+    .action(async (opts) => {
+      const { initCommand } = await import('./commands/init.js');
+      result = await initCommand(opts, io);
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of shipper.yml, for editor completion')
     .action(async () => {

@@ -1,13 +1,13 @@
 /**
  * A user installs shipper as a global command from a packed tarball: `npm pack` on a clean copy
  * of the repository (no dist/, so prepack must build it), `npm install -g` into a temporary
- * prefix, then the installed `shipper --version` and `shipper render` of the example, run from
+ * prefix, then the installed `shipper --version`, `shipper render` of the example and `shipper init`, run from
  * outside the repository. Dependencies come from the local npm cache that `npm ci` filled
  * (`--offline`); only when the cache lacks their metadata is the registry asked (`--prefer-offline`).
  */
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
@@ -36,7 +36,7 @@ describe('npm pack and a global install', () => {
     expect(packed.status).toBe(0);
     const [manifest] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const files = manifest!.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['bin/shipper', 'dist/cli/entry.js', 'dist/deploy/deploy.js', 'templates/boot.sh', 'package.json', 'README.md']));
+    expect(files).toEqual(expect.arrayContaining(['bin/shipper', 'dist/cli/entry.js', 'dist/deploy/deploy.js', 'templates/boot.sh', 'templates/init/shipper.yml', 'templates/init/cloudformation.yml', 'templates/init/pipeline.yml', 'package.json', 'README.md']));
     expect(files.some((f) => f.startsWith('sidecars/'))).toBe(true);
     expect(files.filter((f) => /^(test|src|bench|examples)\//.test(f) || /\.test\.|\.ts$/.test(f))).toEqual([]);
 
@@ -62,5 +62,12 @@ describe('npm pack and a global install', () => {
     expect(template.Description).toContain(`shipper ${version}`);
     // The boot script and sidecar configuration came from the installed package's templates/ and sidecars/.
     expect(JSON.stringify(template.Resources.LaunchTemplate)).toContain('reverse-proxy');
+
+    // init's templates come from the installed package too.
+    const fresh = path.join(work, 'fresh');
+    mkdirSync(fresh);
+    const scaffolded = run(shipper, ['init', '--service', 'fresh'], fresh);
+    expect(scaffolded.status).toBe(0);
+    expect(readFileSync(path.join(fresh, '.buildkite/pipeline.yml'), 'utf8')).toContain('shipper deploy --env prod --image-tag "$BUILDKITE_COMMIT" --yes');
   }, 240_000);
 });
