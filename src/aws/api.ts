@@ -61,7 +61,8 @@ export interface RetainedLogGroupsApi {
 /** Read-only: the boot log a failed instance left in the service's log group; `shipper logs`. */
 export interface LogsApi {
   getLogEvents(input: logs.GetLogEventsCommandInput, options?: { abortSignal?: AbortSignal }): Promise<Out<logs.GetLogEventsCommandOutput>>;
-  filterLogEvents(input: logs.FilterLogEventsCommandInput, options?: { abortSignal?: AbortSignal }): Promise<Out<logs.FilterLogEventsCommandOutput>>;
+  /** Optional: only `shipper logs` reads with it, and fakes for the failure report need not. */
+  filterLogEvents?(input: logs.FilterLogEventsCommandInput, options?: { abortSignal?: AbortSignal }): Promise<Out<logs.FilterLogEventsCommandOutput>>;
 }
 
 /** Everything a deploy needs from AWS, created once per command. */

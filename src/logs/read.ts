@@ -28,13 +28,13 @@ export interface LogLine {
 
 /** Every event from `startTime` on (milliseconds since the epoch), oldest first. */
 export async function readLogs(ctx: DeployContext, query: LogQuery, startTime: number, signal?: AbortSignal): Promise<LogLine[]> {
-  const logsApi = ctx.clients.logs;
-  if (!logsApi) throw new Error('no CloudWatch Logs client');
+  const filter = ctx.clients.logs?.filterLogEvents?.bind(ctx.clients.logs);
+  if (!filter) throw new Error('no CloudWatch Logs client to read the log group with');
   const lines: LogLine[] = [];
   let nextToken: string | undefined;
   do {
     const input: FilterLogEventsCommandInput = { logGroupName: query.logGroupName, startTime, ...streamSelection(query), ...(nextToken ? { nextToken } : {}) };
-    const page = await aws(ctx, () => logsApi.filterLogEvents(input, { abortSignal: signal })).catch((err: unknown) => {
+    const page = await aws(ctx, () => filter(input, { abortSignal: signal })).catch((err: unknown) => {
       throw explain(err, query);
     });
     for (const event of page.events ?? []) {
@@ -47,11 +47,16 @@ export async function readLogs(ctx: DeployContext, query: LogQuery, startTime: n
   return lines.sort((a, b) => a.time.getTime() - b.time.getTime());
 }
 
-/** The streams to ask for: by exact name where the filter names one, by prefix for all boot streams. */
-function streamSelection(query: LogQuery): Pick<FilterLogEventsCommandInput, 'logStreamNames' | 'logStreamNamePrefix'> {
+/**
+ * The streams to ask for, always by prefix: FilterLogEvents answers a `logStreamNames` entry that
+ * does not exist (an instance without a boot log, a container that never wrote) with
+ * ResourceNotFoundException "The specified log stream does not exist", where a prefix matching
+ * nothing is simply no events. `matches` then keeps the exact container and instance.
+ */
+function streamSelection(query: LogQuery): Pick<FilterLogEventsCommandInput, 'logStreamNamePrefix'> {
   const wantsBoot = query.bootOnly || query.container === BOOT_CONTAINER;
-  if (wantsBoot) return query.instance ? { logStreamNames: [bootStreamName(query.instance)] } : { logStreamNamePrefix: BOOT_LOG_STREAM_PREFIX };
-  if (query.container) return { logStreamNames: [containerStreamName(query.stackName, query.container)] };
+  if (wantsBoot) return { logStreamNamePrefix: query.instance ? bootStreamName(query.instance) : BOOT_LOG_STREAM_PREFIX };
+  if (query.container) return { logStreamNamePrefix: containerStreamName(query.stackName, query.container) };
   return {};
 }
 
@@ -75,7 +80,7 @@ function matches(line: LogLine, query: LogQuery): boolean {
 }
 
 function explain(err: unknown, query: LogQuery): unknown {
-  if (err instanceof Error && err.name === 'ResourceNotFoundException') {
+  if (err instanceof Error && err.name === 'ResourceNotFoundException' && /log group/i.test(err.message)) {
     return new PreflightError(`log group ${query.logGroupName} does not exist in ${query.region}`, {
       hint: `the stack creates it on its first deploy (shipper deploy --env ...); check --env and that the credentials are for the right account`,
       cause: err,
