@@ -162,7 +162,9 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       [
         '',
         'Lines read "2026-12-01 19:04:05 UTC  i-0abc123def4567890  app  <message>" (times in UTC).',
-        'When the log router ships to Splunk, only the boot logs are in CloudWatch Logs.',
+        'Containers: the app and the sidecars the log router ships; "boot" is the boot script\'s log of each instance.',
+        'When the log router ships to Splunk, only the boot logs are in CloudWatch Logs; the log router\'s',
+        'own output stays on the instance (docker logs log-router). --follow reads every two seconds.',
         '',
         'Examples:',
         '  shipper logs --env test',

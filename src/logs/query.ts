@@ -25,14 +25,14 @@ export function logSources(target: ServiceEnvironment, filters: { container?: st
     ...(filters.instance ? { instance: filters.instance } : {}),
   };
   const notes: string[] = [];
-  if (router.output === 'splunk') {
-    const where = `Splunk (${router.splunk?.host ?? 'sidecars.log-router.splunk'})`;
+  const elsewhere = !router.enabled ? 'stay with Docker on each instance (the log router is disabled)' : router.output === 'splunk' ? `go to Splunk (${router.splunk?.host ?? 'sidecars.log-router.splunk'})` : undefined;
+  if (elsewhere) {
     if (filters.container && filters.container !== BOOT_CONTAINER) {
-      throw new PreflightError(`the log router sends the ${filters.container} container's logs to ${where}, not to CloudWatch Logs`, {
-        hint: `search them in Splunk; CloudWatch Logs holds the boot logs only (shipper logs --env ${target.env} --container boot)`,
+      throw new PreflightError(`the ${filters.container} container's logs are not in CloudWatch Logs: they ${elsewhere}`, {
+        hint: `CloudWatch Logs holds the boot logs only: shipper logs --env ${target.env} --container boot`,
       });
     }
-    notes.push(`the log router sends the containers' logs to ${where}; showing the boot logs from ${query.logGroupName} only`);
+    notes.push(`the containers' logs ${elsewhere}; showing the boot logs from ${query.logGroupName} only`);
     query.bootOnly = true;
   }
   if (filters.container === LOG_ROUTER_NAME) {

@@ -25,13 +25,19 @@ describe('logSources', () => {
   it('Splunk output: the boot logs only, and the reader is told where the rest is', () => {
     const { query, notes } = logSources(target(SPLUNK), {});
     expect(query.bootOnly).toBe(true);
-    expect(notes).toEqual(["the log router sends the containers' logs to Splunk (hec.splunk.example.com); showing the boot logs from /shipper/svc/test only"]);
+    expect(notes).toEqual(["the containers' logs go to Splunk (hec.splunk.example.com); showing the boot logs from /shipper/svc/test only"]);
     expect(logSources(target(SPLUNK), { container: 'boot' }).query.bootOnly).toBe(true);
   });
 
   it('Splunk output and a container asked for: refused, pointing at Splunk and at the boot logs', () => {
     expect(() => logSources(target(SPLUNK), { container: 'app' })).toThrow(PreflightError);
-    expect(() => logSources(target(SPLUNK), { container: 'app' })).toThrow("the log router sends the app container's logs to Splunk (hec.splunk.example.com), not to CloudWatch Logs");
+    expect(() => logSources(target(SPLUNK), { container: 'app' })).toThrow("the app container's logs are not in CloudWatch Logs: they go to Splunk (hec.splunk.example.com)");
+  });
+
+  it('no log router: the boot logs only, and the reader is told the rest stays on the instances', () => {
+    const { query, notes } = logSources(target(`${MINIMAL_DESCRIPTOR}sidecars:\n  log-router:\n    enabled: false\n`), {});
+    expect(query.bootOnly).toBe(true);
+    expect(notes).toEqual(["the containers' logs stay with Docker on each instance (the log router is disabled); showing the boot logs from /shipper/svc/test only"]);
   });
 
   it("the log router's own output is not in CloudWatch: said when it is asked for", () => {
