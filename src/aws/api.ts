@@ -58,9 +58,11 @@ export interface RetainedLogGroupsApi {
   deleteLogGroup(input: logs.DeleteLogGroupCommandInput): Promise<Out<logs.DeleteLogGroupCommandOutput>>;
 }
 
-/** Read-only: the boot log a failed instance left in the service's log group. */
+/** Read-only: the boot log a failed instance left in the service's log group; `shipper logs`. */
 export interface LogsApi {
   getLogEvents(input: logs.GetLogEventsCommandInput, options?: { abortSignal?: AbortSignal }): Promise<Out<logs.GetLogEventsCommandOutput>>;
+  /** Optional: only `shipper logs` reads with it, and fakes for the failure report need not. */
+  filterLogEvents?(input: logs.FilterLogEventsCommandInput, options?: { abortSignal?: AbortSignal }): Promise<Out<logs.FilterLogEventsCommandOutput>>;
 }
 
 /** Everything a deploy needs from AWS, created once per command. */

@@ -40,7 +40,7 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
       (client as MiddlewareHost).middlewareStack.add(explain, { step: 'initialize', name: 'shipperExplainMissingProfile' });
       return { mod, client };
     }));
-  // Only a first create (retained log groups) and a failure report (boot logs) use CloudWatch Logs:
+  // Only a first create (retained log groups), a failure report (boot logs) and `logs` use CloudWatch Logs:
   // load that client on first use.
   let cwl: Promise<{ client: import('@aws-sdk/client-cloudwatch-logs').CloudWatchLogsClient; mod: typeof import('@aws-sdk/client-cloudwatch-logs') }> | undefined;
   const cloudWatchLogs = () =>
@@ -90,6 +90,10 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
       getLogEvents: async (i, options) => {
         const { mod, client } = await cloudWatchLogs();
         return client.send(new mod.GetLogEventsCommand(i), { abortSignal: options?.abortSignal });
+      },
+      filterLogEvents: async (i, options) => {
+        const { mod, client } = await cloudWatchLogs();
+        return client.send(new mod.FilterLogEventsCommand(i), { abortSignal: options?.abortSignal });
       },
     },
     elbv2: {

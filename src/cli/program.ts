@@ -154,6 +154,32 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       result = await watchCommand(opts, io, deps);
     });
 
+  awsOptions(program.command('logs').description("the service's CloudWatch logs (app, sidecars, boot), oldest first, one line each with time, instance and container"), 'print one JSON object per line: {time, instance, container, message}')
+    .option('--since <duration>', 'how far back to start (e.g. 10m, 1h, 2h30m)', '10m')
+    .option('--follow', 'keep polling for new lines until Ctrl-C (which ends it normally, exit 0)')
+    .option('--container <name>', 'only this container: app, log-router, metrics-collector, reverse-proxy, a custom sidecar, or boot (the boot script)')
+    .option('--instance <id>', 'only this instance (i-...)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Lines read "2026-12-01 19:04:05 UTC  i-0abc123def4567890  app  <message>" (times in UTC).',
+        'Containers: the app and the sidecars the log router ships; "boot" is the boot script\'s log of each instance.',
+        'When the log router ships to Splunk, only the boot logs are in CloudWatch Logs; the log router\'s',
+        'own output stays on the instance (docker logs log-router). --follow reads every two seconds.',
+        '',
+        'Examples:',
+        '  shipper logs --env test',
+        '  shipper logs --env prod --since 1h --container app',
+        '  shipper logs --env prod --follow --instance i-0abc123def4567890',
+        '  shipper logs --env test --container boot --json',
+      ].join('\n'),
+    )
+    .action(async (opts) => {
+      const { logsCommand } = await import('./commands/logs.js');
+      result = await logsCommand(opts, io, deps);
+    });
+
   program
     .command('init')
     .description('scaffold a service in the current directory: shipper.yml, a CloudFormation fragment stub and a Buildkite pipeline; asks in a terminal, takes flags in CI; never overwrites a file')
