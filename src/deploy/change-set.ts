@@ -21,6 +21,8 @@ export interface ChangeSetRequest {
   details?: boolean;
   /** Who asks: `deploy` (the default) or `plan`; CloudFormation shows it as the change set's description. */
   purpose?: string;
+  /** CloudFormation's service role (RoleARN): the stack's resources are made with its rights, not the deployer's. */
+  serviceRoleArn?: string;
 }
 
 export interface PlannedChangeSet {
@@ -55,6 +57,7 @@ export async function createChangeSet(ctx: DeployContext, req: ChangeSetRequest)
       Tags: Object.entries(req.tags).map(([Key, Value]) => ({ Key, Value })),
       ClientToken: req.token,
       Description: `shipper ${req.purpose ?? 'deploy'} ${req.parameters[ParameterNames.imageTag] ?? ''}`.trim(),
+      ...(req.serviceRoleArn ? { RoleARN: req.serviceRoleArn } : {}),
     }),
   );
   const changeSetId = created.Id ?? name;
