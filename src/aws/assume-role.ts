@@ -79,6 +79,12 @@ async function assume(sts: AssumeRoleApi, roleArn: string, sessionName: string):
 /** Exit 7, naming the role and what usually has to change for it to work. */
 export function roleNotAssumable(roleArn: string, err: unknown): AwsCallError {
   if (err instanceof AwsCallError) return err;
+  if (err instanceof Error && err.name === 'CredentialsProviderError') {
+    return new AwsCallError(`no AWS credentials to assume role ${roleArn} (roleArn of this environment) with: ${err.message}`, {
+      hint: 'give shipper the identity that may assume the role: --profile, AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or an instance role',
+      cause: err,
+    });
+  }
   const reason = err instanceof Error ? `${err.name && err.name !== 'Error' ? `${err.name}: ` : ''}${err.message}` : String(err);
   return new AwsCallError(`could not assume role ${roleArn} (roleArn of this environment): ${reason}`, {
     hint:
