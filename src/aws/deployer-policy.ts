@@ -22,17 +22,28 @@ export interface PolicyScope {
   logGroups: string[];
   /** The group instances write their boot log to (streams boot/<instance-id>), read for failure reports. */
   bootLogGroup: string;
+  /** Registry credentials of sidecars, read in preflight: SSM parameter names (a Secrets Manager secret through its /aws/reference/secretsmanager/ name)… */
+  credentialParameters: string[];
+  /** …and the Secrets Manager secrets behind those references. */
+  credentialSecrets: string[];
   /** Passed to CloudFormation as the stack's service role: the deployer must be allowed to pass it. */
   cloudFormationRoleArn?: string;
 }
 
 /** One client method: the IAM action it needs and on what, or why it needs none. */
-export type Permission = { action: string; resources: (s: PolicyScope) => string[] } | { none: string };
+export type Permission =
+  | { action: string; resources: (s: PolicyScope) => string[]; /** A further action AWS checks for the same call. */ implies?: { action: string; resources: (s: PolicyScope) => string[] } }
+  | { none: string };
 
 const stack = (s: PolicyScope) => [`arn:${s.partition}:cloudformation:${s.region}:${s.account}:stack/${s.stackName}/*`];
 /** Describe and list actions of Auto Scaling and Elastic Load Balancing support no resource-level permissions. */
 const anyResource = () => ['*'];
-const parameters = (s: PolicyScope) => s.parameters.map((name) => `arn:${s.partition}:ssm:${s.region}:${s.account}:parameter${name}`);
+const parameterArn = (s: PolicyScope, name: string) => `arn:${s.partition}:ssm:${s.region}:${s.account}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
+const parameters = (s: PolicyScope) => s.parameters.map((name) => parameterArn(s, name));
+// A secret read through Parameter Store's reference is authorized by name pattern, and by Secrets Manager on the secret itself.
+const credentialParameters = (s: PolicyScope) =>
+  s.credentialParameters.map((name) => (name.startsWith('/aws/reference/secretsmanager/') ? parameterArn(s, '/aws/reference/secretsmanager/*') : parameterArn(s, name)));
+const credentialSecrets = (s: PolicyScope) => s.credentialSecrets;
 const repositories = (s: PolicyScope) => s.repositories.map((r) => `arn:${s.partition}:ecr:${r.region}:${r.account}:repository/${r.name}`);
 const logGroups = (s: PolicyScope) => s.logGroups.map((g) => `arn:${s.partition}:logs:${s.region}:${s.account}:log-group:${g}`);
 const bootLogStreams = (s: PolicyScope) => [`arn:${s.partition}:logs:${s.region}:${s.account}:log-group:${s.bootLogGroup}:log-stream:boot/*`];
@@ -61,7 +72,7 @@ export const DEPLOYER_PERMISSIONS = {
   } satisfies Record<keyof StsApi, Permission>,
   SsmApi: {
     putParameter: { action: 'ssm:PutParameter', resources: parameters },
-    getParameter: { action: 'ssm:GetParameter', resources: parameters },
+    getParameter: { action: 'ssm:GetParameter', resources: credentialParameters, implies: { action: 'secretsmanager:GetSecretValue', resources: credentialSecrets } },
     getParameterHistory: { action: 'ssm:GetParameterHistory', resources: parameters },
   } satisfies Record<keyof SsmApi, Permission>,
   LoadBalancingApi: {
@@ -94,15 +105,19 @@ export interface PolicyDocument {
 /** The deployer's policy for one environment: one statement per set of resources, actions sorted. */
 export function deployerPolicy(scope: PolicyScope): PolicyDocument {
   const byResources = new Map<string, { actions: Set<string>; resources: string[] }>();
+  const add = (permission: { action: string; resources: (s: PolicyScope) => string[] }) => {
+    const resources = [...new Set(permission.resources(scope))].sort();
+    if (!resources.length) return;
+    const key = resources.join(' ');
+    const entry = byResources.get(key) ?? { actions: new Set<string>(), resources };
+    entry.actions.add(permission.action);
+    byResources.set(key, entry);
+  };
   for (const methods of Object.values(DEPLOYER_PERMISSIONS)) {
-    for (const permission of Object.values(methods) as Permission[]) {
-      if ('none' in permission) continue;
-      const resources = [...new Set(permission.resources(scope))].sort();
-      if (!resources.length) continue;
-      const key = resources.join(' ');
-      const entry = byResources.get(key) ?? { actions: new Set<string>(), resources };
-      entry.actions.add(permission.action);
-      byResources.set(key, entry);
+    for (const method of Object.values(methods) as Permission[]) {
+      if ('none' in method) continue;
+      add(method);
+      if (method.implies) add(method.implies);
     }
   }
   const statements: PolicyStatement[] = [...byResources.values()].map(({ actions, resources }) => ({
@@ -128,7 +143,9 @@ export function deployerPolicy(scope: PolicyScope): PolicyDocument {
 function statementId(resource: string): string {
   if (resource === '*') return 'DescribeWithoutResourceLevelPermissions';
   if (resource.includes(':stack/')) return 'Stack';
-  if (resource.includes(':parameter/')) return 'ReleaseHistoryParameters';
+  if (resource.includes(':parameter/shipper/')) return 'ReleaseHistoryParameters';
+  if (resource.includes(':parameter/')) return 'RegistryCredentialParameters';
+  if (resource.includes(':secretsmanager:')) return 'RegistryCredentialSecrets';
   if (resource.includes(':repository/')) return 'ImageRepositories';
   if (resource.includes(':log-stream:')) return 'BootLogStreams';
   if (resource.endsWith(':log-group:*')) return 'FindLogGroups';

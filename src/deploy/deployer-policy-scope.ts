@@ -18,6 +18,7 @@ export function deployerPolicyScope(target: ServiceEnvironment): PolicyScope {
     return registry ? [{ account: registry.account, region: registry.region, name: ref.repository }] : [];
   });
   const repositories = [{ account: app.registryAccount, region: app.registryRegion, name: app.repositoryName }, ...sidecarRepositories];
+  const credentials = declaredSidecarImages(service).flatMap((d) => (d.registryCredentials ? [d.registryCredentials] : []));
   // The log groups the stack creates: found, and removed when a failed first create retained them.
   const template = composeStack(target, PLACEHOLDER_RELEASE);
   const templateGroups = Object.values(template.Resources).flatMap((r) => (r.Type === 'AWS::Logs::LogGroup' && typeof r.Properties?.LogGroupName === 'string' ? [r.Properties.LogGroupName] : []));
@@ -30,6 +31,8 @@ export function deployerPolicyScope(target: ServiceEnvironment): PolicyScope {
     repositories: uniqueBy(repositories, (r) => `${r.account}/${r.region}/${r.name}`),
     logGroups: [...new Set(templateGroups)].sort(),
     bootLogGroup: bootLogGroupName(service, env),
+    credentialParameters: [...new Set(credentials.map((ref) => ('ssm' in ref ? ref.ssm : `/aws/reference/secretsmanager/${ref.secretsManager}`)))].sort(),
+    credentialSecrets: [...new Set(credentials.flatMap((ref) => ('secretsManager' in ref ? [ref.secretsManager] : [])))].sort(),
     ...(service.cloudFormationRoleArn ? { cloudFormationRoleArn: service.cloudFormationRoleArn } : {}),
   };
 }
