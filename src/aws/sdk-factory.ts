@@ -13,6 +13,10 @@ export interface AwsClientOptions {
   profile?: string;
   /** For the shared config files' locations (HOME, AWS_CONFIG_FILE, ...). */
   env?: NodeJS.ProcessEnv;
+  /** Assumed (with the credentials above) before any other client is made; every client then uses the role. */
+  roleArn?: string;
+  /** The role session's name (who deploys); default from deploySessionName. */
+  sessionName?: string;
 }
 
 export async function createAwsClients(options: AwsClientOptions): Promise<AwsClients> {
@@ -24,13 +28,14 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
     import('@aws-sdk/client-ssm'),
   ]);
   // shipper retries throttling itself with its own backoff; the SDK's retries stay as a first line.
-  const config = { region: options.region, ...(options.profile ? { profile: options.profile } : {}), maxAttempts: 3 };
+  const baseConfig = { region: options.region, ...(options.profile ? { profile: options.profile } : {}), maxAttempts: 3 };
+  const explain = explainMissingProfile(options.profile, options.env ?? process.env);
+  const config = options.roleArn ? { ...baseConfig, credentials: await assumedRole(sts, baseConfig, explain, options) } : baseConfig;
   const cf = new cfn.CloudFormationClient(config);
   const as = new asg.AutoScalingClient(config);
   const er = new ecr.ECRClient(config);
   const st = new sts.STSClient(config);
   const sm = new ssm.SSMClient(config);
-  const explain = explainMissingProfile(options.profile, options.env ?? process.env);
   for (const client of [cf, as, er, st, sm] as MiddlewareHost[]) client.middlewareStack.add(explain, { step: 'initialize', name: 'shipperExplainMissingProfile' });
   // Only `status` reads target health: load that client on first use.
   let lb: Promise<{ client: import('@aws-sdk/client-elastic-load-balancing-v2').ElasticLoadBalancingV2Client; mod: typeof import('@aws-sdk/client-elastic-load-balancing-v2') }> | undefined;
@@ -103,6 +108,20 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
       },
     },
   };
+}
+
+/** The environment's role, assumed with the caller's own credentials (profile, environment, SSO...). */
+async function assumedRole(
+  sts: typeof import('@aws-sdk/client-sts'),
+  baseConfig: { region: string; profile?: string; maxAttempts: number },
+  explain: ExplainMiddleware,
+  options: AwsClientOptions,
+) {
+  const { assumeRoleCredentials, deploySessionName } = await import('./assume-role.js');
+  const client = new sts.STSClient(baseConfig);
+  (client as MiddlewareHost).middlewareStack.add(explain, { step: 'initialize', name: 'shipperExplainMissingProfile' });
+  const roleArn = options.roleArn ?? '';
+  return assumeRoleCredentials({ assumeRole: (i) => client.send(new sts.AssumeRoleCommand(i)) }, roleArn, options.sessionName ?? deploySessionName(options.env ?? process.env));
 }
 
 type ExplainMiddleware = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>;

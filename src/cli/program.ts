@@ -202,6 +202,16 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     });
 
   program
+    .command('policy')
+    .description("print the IAM policy (JSON) a deployer needs for this environment: the environment's roleArn, or the identity deploying (offline)")
+    .addOption(envOption())
+    .addOption(fileOption())
+    .action(async (opts) => {
+      const { policyCommand } = await import('./commands/policy.js');
+      result = policyCommand(opts, io);
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of shipper.yml, for editor completion')
     .action(async () => {

@@ -30,7 +30,7 @@ export interface SessionOptions {
 
 /** Seams for tests: in-process runs pass a simulated cloud and a fake clock. */
 export interface CliDependencies {
-  clients?: (region: string, profile?: string) => Promise<AwsClients>;
+  clients?: (region: string, profile?: string, role?: { roleArn?: string }) => Promise<AwsClients>;
   clock?: Clock;
   confirm?: (question: string) => Promise<boolean>;
   exitNow?: (code: number) => void;
@@ -62,8 +62,8 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
   const target = loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd });
   // The environment's region is the only one: the template, the boot script and the clients agree on it.
   const region = target.service.region;
-  const makeClients = deps.clients ?? (async (r: string, p?: string) => (await import('../aws/sdk-factory.js')).createAwsClients({ region: r, profile: p, env: io.env }));
-  const clients = await makeClients(region, options.profile ?? io.env.AWS_PROFILE);
+  const makeClients = deps.clients ?? (async (r: string, p?: string, role?: { roleArn?: string }) => (await import('../aws/sdk-factory.js')).createAwsClients({ region: r, profile: p, env: io.env, roleArn: role?.roleArn }));
+  const clients = await makeClients(region, options.profile ?? io.env.AWS_PROFILE, { roleArn: target.service.roleArn });
   const choice = { json: Boolean(options.json), stream: io.stdout, isTTY: Boolean(io.stdout.isTTY), env: io.env };
   const baseReporter = await createReporter(choice);
   const interrupts = installInterrupts(io, deps.exitNow ?? ((code) => process.exit(code)), { json: options.json });

@@ -18,8 +18,8 @@ export function unresolvedImageNotes(target: ServiceEnvironment): string[] {
 /** render --resolve-images: the same read-only lookups as deploy's preflight. */
 export async function resolveForRender(target: ServiceEnvironment, options: { profile?: string }, io: CliIo, deps: CliDependencies): Promise<SidecarImages> {
   const region = target.service.region;
-  const makeClients = deps.clients ?? (async (r: string, p?: string) => (await import('../aws/sdk-factory.js')).createAwsClients({ region: r, profile: p }));
-  const clients = await makeClients(region, options.profile ?? io.env.AWS_PROFILE);
+  const makeClients = deps.clients ?? (async (r: string, p?: string, role?: { roleArn?: string }) => (await import('../aws/sdk-factory.js')).createAwsClients({ region: r, profile: p, env: io.env, roleArn: role?.roleArn }));
+  const clients = await makeClients(region, options.profile ?? io.env.AWS_PROFILE, { roleArn: target.service.roleArn });
   const reporter = new RecordingReporter();
   const images = await resolveSidecarImages(
     { clients, clock: deps.clock ?? systemClock, reporter, ...(deps.registryFetch ? { registry: { fetch: deps.registryFetch } } : {}) },

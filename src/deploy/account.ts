@@ -15,8 +15,15 @@ export async function verifyAccount(ctx: DeployContext, target: ServiceEnvironme
   const expected = target.service.account;
   if (accountId !== expected) {
     throw new PreflightError(`these credentials are for account ${accountId}, but environment "${target.env}" deploys to account ${expected}`, {
-      hint: `use credentials for ${expected} (e.g. --profile, AWS_PROFILE); nothing was changed`,
+      hint: roleAccount(target.service.roleArn) === accountId
+        ? `the assumed roleArn ${target.service.roleArn} is in account ${accountId}: name a role in ${expected}; nothing was changed`
+        : `use credentials for ${expected} (e.g. --profile, AWS_PROFILE); nothing was changed`,
     });
   }
   return identity;
+}
+
+/** arn:aws:iam::ACCOUNT:role/NAME → ACCOUNT. */
+function roleAccount(roleArn: string | undefined): string | undefined {
+  return roleArn?.split(':')[4];
 }

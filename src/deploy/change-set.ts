@@ -23,6 +23,8 @@ export interface ChangeSetRequest {
   purpose?: string;
   /** SNS topics for CloudFormation's own stack events. */
   notificationArns?: string[];
+  /** CloudFormation's service role (RoleARN): the stack's resources are made with its rights, not the deployer's. */
+  serviceRoleArn?: string;
 }
 
 export interface PlannedChangeSet {
@@ -60,6 +62,7 @@ export async function createChangeSet(ctx: DeployContext, req: ChangeSetRequest)
       NotificationARNs: req.notificationArns ?? [],
       ClientToken: req.token,
       Description: `shipper ${req.purpose ?? 'deploy'} ${req.parameters[ParameterNames.imageTag] ?? ''}`.trim(),
+      ...(req.serviceRoleArn ? { RoleARN: req.serviceRoleArn } : {}),
     }),
   );
   const changeSetId = created.Id ?? name;

@@ -107,7 +107,7 @@ export async function planRelease(ctx: DeployContext, req: PlanRequest): Promise
   if (facts.deleteFailedCreate) {
     if (req.preview) return { facts, token, template };
     await confirmProtected(ctx, req, `Delete the failed stack ${stackName} (ROLLBACK_COMPLETE) and create it again?`);
-    await deleteFailedStack(ctx, stackName, req.poll);
+    await deleteFailedStack(ctx, stackName, req.poll, service.cloudFormationRoleArn);
   }
 
   ctx.reporter.emit({ type: 'phase', phase: 'plan', title: `Plan for ${stackName}` });
@@ -127,6 +127,7 @@ export async function planRelease(ctx: DeployContext, req: PlanRequest): Promise
     pollMs: req.poll?.minMs,
     details: req.preview,
     purpose: req.preview ? 'plan' : 'deploy',
+    serviceRoleArn: service.cloudFormationRoleArn,
   });
   if (!plan) {
     ctx.reporter.emit({ type: 'plan.no-changes', stackName });
@@ -200,9 +201,9 @@ async function discardChangeSet(ctx: DeployContext, stackName: string, plan: Pla
 }
 
 /** A failed first create (ROLLBACK_COMPLETE) never served traffic and can only be deleted. */
-async function deleteFailedStack(ctx: DeployContext, stackName: string, poll?: PollTiming): Promise<void> {
+async function deleteFailedStack(ctx: DeployContext, stackName: string, poll?: PollTiming, serviceRoleArn?: string): Promise<void> {
   ctx.reporter.emit({ type: 'info', message: `deleting ${stackName} (ROLLBACK_COMPLETE from a failed first deploy)` });
-  await aws(ctx, () => ctx.clients.cloudFormation.deleteStack({ StackName: stackName }));
+  await aws(ctx, () => ctx.clients.cloudFormation.deleteStack({ StackName: stackName, ...(serviceRoleArn ? { RoleARN: serviceRoleArn } : {}) }));
   for (;;) {
     const stack = await describeStack(ctx, stackName);
     if (!stack || stack.StackStatus === 'DELETE_COMPLETE') return;

@@ -271,6 +271,8 @@ const serviceFields = {
   notifications: notificationsSchema.optional(),
 };
 
+const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, 'must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME)');
+
 export const environmentOnlyFields = {
   account: accountId,
   region: region,
@@ -278,6 +280,10 @@ export const environmentOnlyFields = {
   protected: z.boolean().default(false),
   /** Stack name; default <service>-<env>. */
   stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/).optional(),
+  /** Assumed through STS before any other call (cross-account deploys); the account guard checks its account. */
+  roleArn: iamRoleArn.optional(),
+  /** CloudFormation's service role for the stack, so the deployer itself needs no rights on the resources. */
+  cloudFormationRoleArn: iamRoleArn.optional(),
 };
 
 /** The descriptor after an environment overlay is applied: what composition consumes. */

@@ -49,6 +49,15 @@ describe('bad descriptors get one clear message with file, line and key path', (
     expect(err.problems[0]!.location?.line).toBeGreaterThanOrEqual(3);
   });
 
+  it('refuses a roleArn that is not an IAM role ARN, at its line, and takes one from any partition', () => {
+    const err = loadError(MINIMAL_DESCRIPTOR.replace('    region: eu-west-1\n', '    region: eu-west-1\n    roleArn: arn:aws:iam::123456789012:user/deployer\n'));
+    const problem = err.problems.find((p) => p.path === 'environments.test.roleArn')!;
+    expect(problem.message).toContain('must be an IAM role ARN');
+    expect(problem.location).toMatchObject({ line: 11 });
+    const { file } = tempService(MINIMAL_DESCRIPTOR.replace('    region: eu-west-1\n', '    region: cn-north-1\n    roleArn: arn:aws-cn:iam::123456789012:role/ci/shipper-deployer\n'));
+    expect(loadServiceEnvironment({ file, env: 'test' }).service.roleArn).toBe('arn:aws-cn:iam::123456789012:role/ci/shipper-deployer');
+  });
+
   it('suggests the closest key for a typo, at the typo\'s line', () => {
     const err = loadError(MINIMAL_DESCRIPTOR.replace('image:', 'imagee:'));
     const problem = err.problems.find((p) => p.path === 'imagee')!;
