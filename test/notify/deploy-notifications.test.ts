@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { editedExample } from '../helpers/temp-service.js';
 import { exampleDir } from '../helpers/paths.js';
 import { ExitCode } from '../../src/errors.js';
-import { world, type World } from '../deploy/harness.js';
+import { DIGEST_V1, world, type World } from '../deploy/harness.js';
+import { threeReleases } from '../releases/history-world.js';
 import { startReceiver, type Behaviour, type Receiver } from './receiver.js';
 
 const ENTITY = 'MXxBUE18QVBQTElDQVRJT058MTIz';
@@ -200,5 +201,21 @@ describe('CloudFormation stack notifications', () => {
     expect(run.code).toBe(ExitCode.badInput);
     expect(run.stderr).toMatch(/shipper\.yml:\d+:\d+ notifications\.snsTopicArns\[0\]: must be an SNS topic ARN/);
     expect(w.cloud.calls.total()).toBe(0);
+  });
+});
+
+describe('a rollback', () => {
+  it('notifies like a deploy: started, then live, with the release it goes back to', async () => {
+    const plain = await receiver();
+    const cwd = withNotifications(`  webhooks:\n    - url: ${plain.url}\n      format: json\n`);
+    const w = await threeReleases();
+    const run = await w.run(['rollback', '--env', 'test', '--yes'], { cwd, env: { PATH: process.env.PATH, USER: 'alice' }, deps: { notifyBoundMs: 2000 } });
+
+    expect(run.code).toBe(ExitCode.ok);
+    expect(plain.requests.map((r) => r.body)).toEqual([
+      expect.objectContaining({ event: 'deploy.started', service: 'hello', environment: 'test', by: expect.stringMatching(/^alice/) }),
+      expect.objectContaining({ event: 'deploy.live', image: { tag: 'v1', digest: DIGEST_V1 } }),
+    ]);
+    expect(run.stdout).toContain(`Notified webhook ${new URL(plain.url).host} (live)\n`);
   });
 });

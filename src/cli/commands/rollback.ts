@@ -24,13 +24,17 @@ export async function rollbackCommand(options: RollbackOptions, io: CliIo, deps:
     throw new BadInputError({ path: '--release', message: `"${options.release}" is not a release number`, expected: 'a number from `shipper releases`' });
   }
   const timeoutMs = options.timeout ? parseDuration(options.timeout, '--timeout') : undefined;
-  const session = await openSession(options, io, deps);
+  const who = whoIsDeploying(io, {});
+  // A rollback is a deploy of an earlier release: it notifies like one. Its commit is the
+  // release's own (recorded in the history), not the checkout's, so none is claimed here.
+  const { by, buildUrl } = who();
+  const session = await openSession(options, io, deps, { by, buildUrl });
   return session.run(async () => {
     await runRollback(session.ctx, {
       target: session.target,
       want: { to: options.to, release },
       store: releaseStore(session),
-      who: whoIsDeploying(io, {}),
+      who,
       yes: options.yes,
       waitCleanup: options.waitCleanup,
       timeoutMs,
