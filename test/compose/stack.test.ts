@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { loadServiceEnvironment } from '../../src/descriptor/load.js';
 import { parseCfnYamlDocument, stringifyCfnYaml } from '../../src/descriptor/cfn-yaml.js';
 import { composeStack } from '../../src/compose/stack.js';
+import type { CfnTemplate } from '../../src/compose/template.js';
 import { templateProblems } from '../../src/compose/checks.js';
 import { resolveUserData, type CfnValue } from '../../src/compose/user-data.js';
 import { BadInputError } from '../../src/errors.js';
@@ -54,7 +55,7 @@ describe('the composed stack', () => {
   it('carries a scaled-out live capacity into the new group and its signal count', () => {
     const template = composeStack(load('test'), { imageDigest: DIGEST_A, desiredCapacity: 4 }) as Any;
     expect(template.Parameters.DesiredCapacity.Default).toBe(4);
-    expect(templateProblems(template)).toEqual([]);
+    expect(templateProblems(template as CfnTemplate)).toEqual([]);
   });
 
   it('never waits for more signals than the group can hold', () => {
