@@ -4,18 +4,10 @@
  * account can never disagree with the log.
  */
 import type { FailureReport, Reporter, ShipperEvent } from '../report/events.js';
+import type { MarkdownLive } from '../report/live-markdown.js';
 
-export interface LiveRelease {
-  stackName: string;
-  /** The release number in the history, when it was recorded. */
-  release?: number;
-  /** A rollback names the release it went back to. */
-  rollbackOf?: number;
-  imageTag?: string;
-  imageDigest?: string;
-  outputs: Record<string, string>;
-  elapsedSeconds: number;
-}
+/** A release that went live: what the success annotation shows (the same shape its Markdown takes). */
+export type LiveRelease = MarkdownLive;
 
 /** The step's failure as the CLI's error handler tells it (message, hint, exit code). */
 export interface StepFailure {
