@@ -40,7 +40,7 @@ describe('test prerequisites', () => {
   });
 
   it('pass quietly when every tool is there', () => {
-    const { code, stderr } = check([stubs(['nginx', 'shellcheck', 'docker-registry', 'htpasswd', 'openssl', 'cfn-lint', 'python3', 'sh'])]);
+    const { code, stderr } = check([stubs(['nginx', 'shellcheck', 'docker-registry', 'htpasswd', 'openssl', 'cmark-gfm', 'cfn-lint', 'python3', 'sh'])]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
   });
