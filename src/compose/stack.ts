@@ -10,6 +10,7 @@ import { bootScriptStatements } from './boot-iam.js';
 import { bootLogGroupName, bootLogGroupResources } from './boot-log.js';
 import { isoDurationSeconds } from './checks.js';
 import { mergeFragment } from './fragment-merge.js';
+import { bakeAlarmResources } from './bake-alarms.js';
 import { autoScalingGroupResource, launchTemplateResource, scheduledActionResources } from './group.js';
 import { instanceRoleResources } from './iam.js';
 import { appImageLocation, ecrRepositoryArn } from './image.js';
@@ -113,6 +114,7 @@ export function composeStack(target: ServiceEnvironment, facts: ReleaseFacts = {
       ...autoScalingGroupResource({ service, userData, targetGroupArn: tgArn, tags }),
       ...scheduledActionResources(service),
       ...dnsResources(service),
+      ...bakeAlarmResources(service, stackName),
       ...Object.assign({}, ...sidecars.map((s) => s.resources)),
       ...bootLogGroupResources(service, env, Object.assign({}, ...sidecars.map((s) => s.resources))),
     },

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { cronProblem } from './cron.js';
 import { isImageReference, parseImageReference } from '../registry/reference.js';
+import { bakeFieldSchema } from './bake-schema.js';
 
 export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 
@@ -269,6 +270,8 @@ const serviceFields = {
   fragment: z.string().optional(),
   tags: z.record(z.string(), z.string()).default({}),
   notifications: notificationsSchema.optional(),
+  /** Keep the old group warm after the new one is in service and roll back on alarms (see bake-schema.ts). */
+  bake: bakeFieldSchema,
 };
 
 const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, 'must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME)');
