@@ -13,6 +13,7 @@ import type * as sts from '@aws-sdk/client-sts';
 import type * as ssm from '@aws-sdk/client-ssm';
 import type * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import type * as logs from '@aws-sdk/client-cloudwatch-logs';
+import type * as cloudwatch from '@aws-sdk/client-cloudwatch';
 
 type Out<T> = Omit<T, '$metadata'>;
 
@@ -65,6 +66,11 @@ export interface LogsApi {
   filterLogEvents?(input: logs.FilterLogEventsCommandInput, options?: { abortSignal?: AbortSignal }): Promise<Out<logs.FilterLogEventsCommandOutput>>;
 }
 
+/** Read-only: the alarms a bake's rollback triggers name, found before the change set is made. */
+export interface CloudWatchApi {
+  describeAlarms(input: cloudwatch.DescribeAlarmsCommandInput): Promise<Out<cloudwatch.DescribeAlarmsCommandOutput>>;
+}
+
 /** Everything a deploy needs from AWS, created once per command. */
 export interface AwsClients {
   cloudFormation: CloudFormationApi;
@@ -78,6 +84,8 @@ export interface AwsClients {
   retainedLogGroups?: RetainedLogGroupsApi;
   /** Boot logs of failed instances for the failure report; optional because a report without them still stands. */
   logs?: LogsApi;
+  /** CloudWatch alarms, for a bake's rollback triggers; absent means a bake's alarms cannot be checked (and the deploy is refused). */
+  cloudWatch?: CloudWatchApi;
 }
 
 /** Injected time, so a ten-minute deploy is a millisecond test. */

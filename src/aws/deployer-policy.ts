@@ -6,7 +6,7 @@
  * interface cannot be missed either. Actions and resource types per the Service Authorization
  * Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
  */
-import type { AutoScalingApi, CloudFormationApi, EcrApi, LoadBalancingApi, LogsApi, RetainedLogGroupsApi, SsmApi, StsApi } from './api.js';
+import type { AutoScalingApi, CloudFormationApi, CloudWatchApi, EcrApi, LoadBalancingApi, LogsApi, RetainedLogGroupsApi, SsmApi, StsApi } from './api.js';
 
 /** What the resources of one environment's deploys are called. */
 export interface PolicyScope {
@@ -89,6 +89,11 @@ export const DEPLOYER_PERMISSIONS = {
     // `shipper logs`: the app, sidecar and boot streams of the service's log groups.
     filterLogEvents: { action: 'logs:FilterLogEvents', resources: logGroups },
   } satisfies Record<keyof LogsApi, Permission>,
+  CloudWatchApi: {
+    // "To use this operation and return information about composite alarms, you must be signed on with the
+    // cloudwatch:DescribeAlarms permission that is scoped to *" (CloudWatch API reference, DescribeAlarms).
+    describeAlarms: { action: 'cloudwatch:DescribeAlarms', resources: anyResource },
+  } satisfies Record<keyof CloudWatchApi, Permission>,
 } as const;
 
 export interface PolicyStatement {

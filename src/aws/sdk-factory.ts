@@ -54,7 +54,21 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
       (client as MiddlewareHost).middlewareStack.add(explain, { step: 'initialize', name: 'shipperExplainMissingProfile' });
       return { mod, client };
     }));
+  // Only a bake reads CloudWatch alarms: load that client on first use.
+  let cw: Promise<{ client: import('@aws-sdk/client-cloudwatch').CloudWatchClient; mod: typeof import('@aws-sdk/client-cloudwatch') }> | undefined;
+  const cloudWatch = () =>
+    (cw ??= import('@aws-sdk/client-cloudwatch').then((mod) => {
+      const client = new mod.CloudWatchClient(config);
+      (client as MiddlewareHost).middlewareStack.add(explain, { step: 'initialize', name: 'shipperExplainMissingProfile' });
+      return { mod, client };
+    }));
   return {
+    cloudWatch: {
+      describeAlarms: async (i) => {
+        const { mod, client } = await cloudWatch();
+        return client.send(new mod.DescribeAlarmsCommand(i));
+      },
+    },
     retainedLogGroups: {
       describeLogGroups: async (i) => {
         const { mod, client } = await cloudWatchLogs();

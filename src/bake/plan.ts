@@ -11,6 +11,8 @@ export interface BakeAlarm {
   arn: string;
   /** Made by shipper for the service (target 5xx share, unhealthy hosts), or named by the descriptor. */
   origin: 'default' | 'declared';
+  /** A composite alarm (its trigger's Type is AWS::CloudWatch::CompositeAlarm); absent for a metric alarm. */
+  composite?: boolean;
 }
 
 export interface BakePlan {
@@ -26,6 +28,6 @@ export interface BakePlan {
 export function rollbackConfiguration(plan: BakePlan): RollbackConfiguration {
   return {
     MonitoringTimeInMinutes: plan.minutes,
-    RollbackTriggers: plan.alarms.map((alarm) => ({ Arn: alarm.arn, Type: 'AWS::CloudWatch::Alarm' })),
+    RollbackTriggers: plan.alarms.map((alarm) => ({ Arn: alarm.arn, Type: alarm.composite ? 'AWS::CloudWatch::CompositeAlarm' : 'AWS::CloudWatch::Alarm' })),
   };
 }

@@ -7,6 +7,7 @@ import { AwsCallError, InterruptedError } from '../errors.js';
 import { LogicalIds, ParameterNames, type CfnTemplate } from '../compose/template.js';
 import type { PropertyChange, ResourceChange } from '../report/release-plan.js';
 import { aws, type DeployContext } from './context.js';
+import { rollbackConfiguration, type BakePlan } from '../bake/plan.js';
 
 export interface ChangeSetRequest {
   stackName: string;
@@ -25,6 +26,8 @@ export interface ChangeSetRequest {
   notificationArns?: string[];
   /** CloudFormation's service role (RoleARN): the stack's resources are made with its rights, not the deployer's. */
   serviceRoleArn?: string;
+  /** The bake: CloudFormation's monitoring time and rollback triggers. Sent whenever given, empty too. */
+  bake?: BakePlan;
 }
 
 export interface PlannedChangeSet {
@@ -63,6 +66,10 @@ export async function createChangeSet(ctx: DeployContext, req: ChangeSetRequest)
       ClientToken: req.token,
       Description: `shipper ${req.purpose ?? 'deploy'} ${req.parameters[ParameterNames.imageTag] ?? ''}`.trim(),
       ...(req.serviceRoleArn ? { RoleARN: req.serviceRoleArn } : {}),
+      // Sent even when empty: a stack keeps its rollback triggers for later updates unless they are
+      // replaced, and "to remove all currently specified triggers, specify an empty list"
+      // (RollbackConfiguration, CloudFormation API reference): a previous bake never lingers.
+      ...(req.bake ? { RollbackConfiguration: rollbackConfiguration(req.bake) } : {}),
     }),
   );
   const changeSetId = created.Id ?? name;

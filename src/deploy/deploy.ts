@@ -20,6 +20,9 @@ import { preflight, type ImageRequest, type PreflightFacts } from './preflight.j
 import { checkSharedResources } from './shared-resources.js';
 import { findRetainedLogGroups, removeRetainedLogGroups } from './retained-log-groups.js';
 import { describeStack, stackOutputs } from './stack-state.js';
+import type { BakePlan } from '../bake/plan.js';
+import { bakeRecord, bakeSummary, refuseUnconfirmedSkip } from '../bake/skip.js';
+import { planBake } from '../bake/preflight.js';
 
 export interface DeployRequest {
   target: ServiceEnvironment;
@@ -35,10 +38,12 @@ export interface DeployRequest {
   allowSharedChange?: boolean;
   /** Observes the attempt once it is about to change something, and its outcome (release history). */
   journal?: DeployJournal;
+  /** --no-bake: no monitoring time and no rollback triggers, whatever the descriptor declares. */
+  noBake?: boolean;
 }
 
 /** What deploy and plan share: preflight, compose, and the change set created and summarised. */
-export type PlanRequest = Pick<DeployRequest, 'target' | 'image' | 'yes' | 'noWaitBusy' | 'poll'> & {
+export type PlanRequest = Pick<DeployRequest, 'target' | 'image' | 'yes' | 'noWaitBusy' | 'poll' | 'noBake'> & {
   /** Only look (shipper plan): never delete a failed first create, and ask for every changed property. */
   preview?: boolean;
 };
@@ -49,6 +54,8 @@ export interface PlannedRelease {
   template: CfnTemplate;
   /** Undefined when nothing would change (CloudFormation already removed the change set), or in a preview of a failed first create. */
   changeSet?: PlannedChangeSet;
+  /** The bake this release's change set declares (RollbackConfiguration); NO_BAKE when there is none. */
+  bake?: BakePlan;
 }
 
 export type DeployOutcome =
@@ -59,6 +66,7 @@ export type DeployOutcome =
 const MAX_PLAN_ATTEMPTS = 3;
 
 export async function runDeploy(ctx: DeployContext, req: DeployRequest): Promise<DeployOutcome> {
+  refuseUnconfirmedSkip(req);
   await checkBeforeAws(ctx, req.target);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -97,6 +105,7 @@ export async function planRelease(ctx: DeployContext, req: PlanRequest): Promise
   const { target } = req;
   const { stackName, service } = target;
   const facts = await preflight(ctx, target, req.image, { noWaitBusy: req.noWaitBusy });
+  const bake = await planBake(ctx, target, { skip: req.noBake });
 
   const template = composeStack(target, { imageTag: facts.imageTag, imageDigest: facts.imageDigest, desiredCapacity: facts.desiredCapacity, sidecarImages: facts.sidecarImages });
   const problems = templateProblems(template);
@@ -105,7 +114,7 @@ export async function planRelease(ctx: DeployContext, req: PlanRequest): Promise
   const token = deployToken(ctx);
   if (facts.changeSetType === 'CREATE') await findRetainedLogGroups(ctx, template, stackName);
   if (facts.deleteFailedCreate) {
-    if (req.preview) return { facts, token, template };
+    if (req.preview) return { facts, token, template, bake };
     await confirmProtected(ctx, req, `Delete the failed stack ${stackName} (ROLLBACK_COMPLETE) and create it again?`);
     await deleteFailedStack(ctx, stackName, req.poll, service.cloudFormationRoleArn);
   }
@@ -128,10 +137,11 @@ export async function planRelease(ctx: DeployContext, req: PlanRequest): Promise
     details: req.preview,
     purpose: req.preview ? 'plan' : 'deploy',
     serviceRoleArn: service.cloudFormationRoleArn,
+    bake,
   });
   if (!plan) {
     ctx.reporter.emit({ type: 'plan.no-changes', stackName });
-    return { facts, token, template };
+    return { facts, token, template, bake };
   }
   ctx.reporter.emit({
     type: 'plan.summary',
@@ -141,11 +151,12 @@ export async function planRelease(ctx: DeployContext, req: PlanRequest): Promise
     groupReplaced: plan.groupReplaced,
     image: { oldTag: facts.previous?.tag, oldDigest: facts.previous?.digest, newTag: facts.imageTag, newDigest: facts.imageDigest },
     capacity: { desired: service.capacity.desired, liveDesired: facts.liveGroup?.desired, signals: facts.desiredCapacity },
+    ...bakeSummary(target, bake, req.noBake),
   });
-  return { facts, token, template, changeSet: plan };
+  return { facts, token, template, changeSet: plan, bake };
 }
 
-async function executeRelease(ctx: DeployContext, req: DeployRequest, { facts, token, template }: PlannedRelease, plan: PlannedChangeSet): Promise<DeployOutcome> {
+async function executeRelease(ctx: DeployContext, req: DeployRequest, { facts, token, template, bake }: PlannedRelease, plan: PlannedChangeSet): Promise<DeployOutcome> {
   const { target } = req;
   const { stackName } = target;
   try {
@@ -168,7 +179,7 @@ async function executeRelease(ctx: DeployContext, req: DeployRequest, { facts, t
     throw new LostRaceError('lost the race to execute', { cause: err });
   }
   ctx.reporter.emit({ type: 'operation.started', stackName, operation: facts.changeSetType === 'CREATE' ? 'create' : 'update', token, startedAt });
-  await req.journal?.started({ facts, token, startedAt });
+  await req.journal?.started({ facts, token, startedAt, bake: bake && bakeRecord(target, bake, req.noBake) });
 
   const result = await followOperation(ctx, {
       stackName,
@@ -183,6 +194,7 @@ async function executeRelease(ctx: DeployContext, req: DeployRequest, { facts, t
       attachHint: `shipper watch --env ${target.env}`,
       bootLogGroup: bootLogGroupOf(target),
       onLive: (stack) => announceLive(ctx, target, stack, startedAt, req.waitCleanup),
+      ...(bake && (bake.minutes > 0 || bake.alarms.length) ? { bake } : {}),
   });
   await concludeOperation(ctx, { target, result, startedAt, waitCleanup: req.waitCleanup, journal: req.journal });
   return { kind: 'live', stackName, outputs: stackOutputs(result.stack), elapsedSeconds: elapsedSeconds(ctx, startedAt), facts };

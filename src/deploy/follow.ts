@@ -10,6 +10,7 @@ import type { StackEventPoller } from '../stack-events/poller.js';
 import { isInProgress, isSuccessfulLive, isTerminal } from '../stack-events/status.js';
 import { failedInstanceIds } from '../stack-events/root-cause.js';
 import type { Cancellation } from '../report/events.js';
+import type { BakePlan } from '../bake/plan.js';
 import { BootLogReader } from './boot-logs.js';
 import { aws, elapsedSeconds, type DeployContext } from './context.js';
 import { RolloutState } from './rollout-state.js';
@@ -43,6 +44,8 @@ export interface FollowRequest {
   poll?: PollTiming;
   /** The log group failed instances copy their boot log to (see boot-logs.ts). */
   bootLogGroup?: string;
+  /** The bake CloudFormation runs after the new group is in service (monitoring time, alarms); absent without one. */
+  bake?: BakePlan;
 }
 
 export interface FollowResult {

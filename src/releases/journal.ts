@@ -20,7 +20,7 @@ export function releaseJournal(
   return {
     number: () => number,
     liveRelease: (digest) => namedRelease(store, digest, number),
-    async started({ facts, startedAt }) {
+    async started({ facts, startedAt, bake }) {
       try {
         number = await store.start({
           kind: rollbackOf === undefined ? 'deploy' : 'rollback',
@@ -34,6 +34,7 @@ export function releaseJournal(
           shipperVersion: SHIPPER_VERSION,
           startedAt: startedAt.toISOString(),
           ...(rollbackOf !== undefined ? { rollbackOf } : {}),
+          ...(bake ? { bake } : {}),
         });
       } catch (err) {
         // The update is already running: follow it whatever happens to the history.

@@ -32,6 +32,8 @@ export const releaseStartSchema = z.object({
   sidecarImages: z.record(z.string(), z.string().regex(/^[^\s@]+@sha256:[a-f0-9]{64}$/)).optional(),
   /** For rollbacks: the release whose image is deployed again. */
   rollbackOf: z.number().int().optional(),
+  /** The bake this release ran (its minutes and alarm names), or `skipped` (--no-bake) when the descriptor declares one; absent without a bake. */
+  bake: z.union([z.literal('skipped'), z.object({ minutes: z.number().int(), alarms: z.array(z.string()) })]).optional(),
 });
 
 export const OUTCOMES = ['live', 'rolled-back', 'cancelled', 'needs-attention'] as const;
@@ -46,6 +48,7 @@ export const releaseOutcomeSchema = z.object({
 });
 
 export type ReleaseStart = z.infer<typeof releaseStartSchema>;
+export type BakeRecord = NonNullable<ReleaseStart['bake']>;
 export type ReleaseOutcome = z.infer<typeof releaseOutcomeSchema>;
 
 /** A release as people see it: the attempt plus its outcome, if it has finished. */

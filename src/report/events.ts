@@ -37,6 +37,8 @@ export type ShipperEvent =
       groupReplaced: boolean;
       image: { oldTag?: string; oldDigest?: string; newTag?: string; newDigest: string };
       capacity: { desired: number; liveDesired?: number; signals: number };
+      /** The bake: minutes, the alarms that guard this deploy, the default alarms it creates for the next one; `skipped` by --no-bake. */
+      bake?: { minutes: number; alarms: Array<{ name: string; origin: 'default' | 'declared' }>; notYetGuarding: string[]; skipped: boolean };
     }
   | { type: 'plan.no-changes'; stackName: string }
   | { type: 'operation.started'; stackName: string; operation: string; token?: string; startedAt: Date }

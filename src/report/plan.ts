@@ -94,6 +94,23 @@ export function formatPlan(event: PlanSummary, style: Style = noStyle): string[]
 
   const capacity = describeCapacity(event.capacity);
   if (capacity) lines.push(capacity);
+  if (event.bake) lines.push(...describeBake(event.bake, style));
+  return lines;
+}
+
+/** How long the bake is, which alarms guard it, and which guard only the next deploy. */
+export function describeBake(bake: NonNullable<PlanSummary['bake']>, style: Style = noStyle): string[] {
+  if (bake.skipped) return [style.pending('Bake: SKIPPED (--no-bake): ') + 'the old group is deleted as soon as the new one is live; no alarm can roll this deploy back.'];
+  const minutes = `${bake.minutes} minute${bake.minutes === 1 ? '' : 's'}`;
+  const guards = bake.alarms.map((a) => `${a.name}${a.origin === 'default' ? style.dim(' (default)') : ''}`);
+  const lines = [
+    bake.minutes > 0
+      ? `Bake: ${minutes} once the new group is in service, with the old group kept; ${guards.length ? `an ALARM from ${guards.join(', ')} rolls the deploy back.` : 'no alarm guards it (CloudFormation only waits).'}`
+      : `Bake: none after the new group is in service; ${guards.length ? `an ALARM from ${guards.join(', ')} during the update rolls it back.` : 'no alarm guards it.'}`,
+  ];
+  if (bake.notYetGuarding.length) {
+    lines.push(style.pending('Not guarding this deploy: ') + `${bake.notYetGuarding.join(', ')} ${bake.notYetGuarding.length === 1 ? 'is' : 'are'} created by it; CloudFormation may not watch an alarm made by the update it guards, so ${bake.notYetGuarding.length === 1 ? 'it guards' : 'they guard'} the next deploy.`);
+  }
   return lines;
 }
 
