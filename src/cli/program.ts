@@ -91,6 +91,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .option('--allow-shared-change', 'execute even though replacing the group also changes the target group, listener rule or inline ingress the old group serves through (see README)')
     .option('--commit <sha>', 'git commit being deployed (default: from CI variables or git)')
     .option('--branch <name>', 'git branch being deployed (default: from CI variables or git)')
+    .option('--no-bake', 'skip the bake for an emergency fix: live as soon as the new group is healthy, no alarm can roll it back (needs --yes on protected environments; recorded in the release history)')
     .addHelpText('after', '\nExamples:\n  shipper deploy --env test --image-tag v42\n  shipper deploy --env prod --image-tag v42 --yes --timeout 30m   # in CI\n\nNotifications (descriptor key `notifications`: webhooks, newRelic, snsTopicArns) are sent\nconcurrently and awaited at most 5 s; a failing one is a warning, never a different exit code.\nNEW_RELIC_API_KEY is the New Relic API key unless the descriptor names a secret for it.')
     .action(async (opts) => {
       const { deployCommand } = await import('./commands/deploy.js');
@@ -105,6 +106,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
   )
     .option('--image-tag <tag>', 'ECR image tag to plan (resolved to its digest)')
     .option('--image-digest <sha256:...>', 'plan exactly this digest')
+    .option('--no-bake', 'plan it as deploy --no-bake would run it: without the bake')
     .option('--no-wait-busy', 'fail instead of waiting when another operation is in progress')
     .addHelpText(
       'after',
@@ -127,6 +129,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .option('--timeout <duration>', 'cancel and roll back if the new group is not live in time')
     .option('--no-wait-busy', 'fail instead of waiting when another operation is in progress')
     .option('--allow-shared-change', 'execute even though replacing the group also changes the target group, listener rule or inline ingress (see README)')
+    .option('--no-bake', 'skip the bake: a rollback during an incident is live as soon as its group is healthy (needs --yes on protected environments; recorded)')
     .addHelpText('after', '\nBy default it goes back to the release that was live before the current one.\nExamples:\n  shipper rollback --env prod --yes\n  shipper rollback --env test --to v41\n  shipper rollback --env test --release 17')
     .action(async (opts) => {
       const { rollbackCommand } = await import('./commands/rollback.js');

@@ -12,6 +12,7 @@ import { describeStack, liveImage } from '../deploy/stack-state.js';
 import { formatTimestamp } from '../report/time.js';
 import type { Provenance } from './provenance.js';
 import { releaseJournal } from './journal.js';
+import { refuseUnconfirmedSkip } from '../bake/skip.js';
 import { rollbackTarget, type RollbackTarget } from './select.js';
 import type { ReleaseStore } from './store.js';
 
@@ -23,6 +24,7 @@ export interface RollbackRequest extends Omit<DeployRequest, 'image' | 'journal'
 
 export async function runRollback(ctx: DeployContext, req: RollbackRequest): Promise<DeployOutcome> {
   const { target } = req;
+  refuseUnconfirmedSkip(req);
   await checkBeforeAws(ctx, target);
   await verifyAccount(ctx, target);
   const [history, stack] = await Promise.all([req.store.history(), describeStack(ctx, target.stackName)]);

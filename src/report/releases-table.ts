@@ -7,7 +7,9 @@ import { formatElapsed, formatWhen } from './time.js';
 
 export function formatReleasesTable(releases: Release[], live: Release | undefined, now: Date, style: Style): string[] {
   if (releases.length === 0) return ['No releases recorded yet. The first `shipper deploy` starts the history.'];
-  const header = ['', '#', 'TAG', 'DIGEST', 'COMMIT', 'BY', 'WHEN', 'TOOK', 'OUTCOME'].map((h) => style.dim(h));
+  // The BAKE column appears once a release has run (or skipped) one, so histories without a bake read as before.
+  const baked = releases.some((r) => r.bake !== undefined);
+  const header = ['', '#', 'TAG', 'DIGEST', 'COMMIT', 'BY', 'WHEN', 'TOOK', ...(baked ? ['BAKE'] : []), 'OUTCOME'].map((h) => style.dim(h));
   const rows = releases.map((r) => {
     const started = new Date(r.startedAt);
     const took = r.endedAt ? formatElapsed((new Date(r.endedAt).getTime() - started.getTime()) / 1000) : '-';
@@ -21,6 +23,7 @@ export function formatReleasesTable(releases: Release[], live: Release | undefin
       r.buildUrl ? `${r.by} ${r.buildUrl}` : r.by,
       formatWhen(started, now),
       took,
+      ...(baked ? [bakeText(r, style)] : []),
       outcomeText(r, isLive, style),
     ];
   });
@@ -42,4 +45,11 @@ function outcomeText(r: Release, isLive: boolean, style: Style): string {
     default:
       return style.pending(`no outcome recorded${kind} (in progress, or the deploying CLI was killed)`);
   }
+}
+
+/** `10m, 2 alarms`, `skipped` (--no-bake, in the outcome's tone of warning) or `-` for a release without a bake. */
+function bakeText(r: Release, style: Style): string {
+  if (r.bake === undefined) return '-';
+  if (r.bake === 'skipped') return style.pending('skipped');
+  return `${r.bake.minutes}m, ${r.bake.alarms.length} alarm${r.bake.alarms.length === 1 ? '' : 's'}`;
 }

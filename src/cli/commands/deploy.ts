@@ -17,6 +17,8 @@ export interface DeployOptions extends SessionOptions {
   allowSharedChange?: boolean;
   commit?: string;
   branch?: string;
+  /** false with --no-bake. */
+  bake?: boolean;
 }
 
 export async function deployCommand(options: DeployOptions, io: CliIo, deps: CliDependencies): Promise<ExitCodeValue> {
@@ -37,6 +39,7 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Cli
       timeoutMs,
       noWaitBusy: options.waitBusy === false,
       allowSharedChange: options.allowSharedChange,
+      noBake: options.bake === false,
       journal: releaseJournal(releaseStore(session), session.target, who, session.reporter),
     });
     // Anything but live or "no changes" is thrown as a typed error with its own exit code.

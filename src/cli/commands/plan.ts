@@ -10,6 +10,8 @@ export interface PlanOptions extends SessionOptions {
   imageTag?: string;
   imageDigest?: string;
   waitBusy?: boolean;
+  /** false with --no-bake. */
+  bake?: boolean;
 }
 
 export async function planCommand(options: PlanOptions, io: CliIo, deps: CliDependencies): Promise<ExitCodeValue> {
@@ -25,6 +27,7 @@ export async function planCommand(options: PlanOptions, io: CliIo, deps: CliDepe
       target: session.target,
       image: { tag: options.imageTag, digest: options.imageDigest, verifyTag: Boolean(options.imageTag && options.imageDigest) },
       noWaitBusy: options.waitBusy === false,
+      noBake: options.bake === false,
       liveSidecarImages: async (liveDigest) => liveRelease((await releaseStore(session).history()).releases, liveDigest)?.sidecarImages,
     });
     if (options.json) io.stdout.write(`${JSON.stringify(plan)}\n`);

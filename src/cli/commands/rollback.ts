@@ -13,6 +13,8 @@ export interface RollbackOptions extends SessionOptions {
   timeout?: string;
   waitBusy?: boolean;
   allowSharedChange?: boolean;
+  /** false with --no-bake. */
+  bake?: boolean;
 }
 
 export async function rollbackCommand(options: RollbackOptions, io: CliIo, deps: CliDependencies): Promise<ExitCodeValue> {
@@ -40,6 +42,7 @@ export async function rollbackCommand(options: RollbackOptions, io: CliIo, deps:
       timeoutMs,
       noWaitBusy: options.waitBusy === false,
       allowSharedChange: options.allowSharedChange,
+      noBake: options.bake === false,
     });
     return ExitCode.ok;
   });
