@@ -55,13 +55,18 @@ export const bakeSchema = z.strictObject({
   thresholds: bakeThresholdsSchema.prefault({}),
 });
 
-/** `bake: false` in an environment turns off a bake the base declares. */
-export const bakeFieldSchema = z.union([z.literal(false), bakeSchema]).optional();
+/**
+ * Not a union with `false`: a union's error names no key, and an environment turns a bake off
+ * by overriding it with one that does nothing (`{minutes: 0, alarms: [], defaultAlarms: false}`).
+ */
+export const bakeFieldSchema = bakeSchema.optional();
 
 export type BakeSettings = z.output<typeof bakeSchema>;
 export type BakeThresholds = z.output<typeof bakeThresholdsSchema>;
 
-/** The service's bake, or undefined when it has none (never declared, or `false`). */
-export function bakeSettings(service: { bake?: false | BakeSettings }): BakeSettings | undefined {
-  return service.bake || undefined;
+/** The service's bake, or undefined when it has none: never declared, or one that does nothing (no minutes, no alarms). */
+export function bakeSettings(service: { bake?: BakeSettings }): BakeSettings | undefined {
+  const bake = service.bake;
+  if (!bake || (bake.minutes === 0 && bake.alarms.length === 0 && !bake.defaultAlarms)) return undefined;
+  return bake;
 }
