@@ -15,6 +15,7 @@ import { checkBeforeAws } from './offline.js';
 import type { PreflightFacts } from './preflight.js';
 import type { SidecarImages } from './sidecar-images.js';
 import { stackParameters } from './stack-state.js';
+import { bakeSummary } from '../bake/skip.js';
 
 export type PreviewRequest = Omit<PlanRequest, 'preview' | 'yes'> & {
   /** The sidecar images the live release runs (from the release history), for "old → new"; read-only. */
@@ -53,7 +54,7 @@ async function removeWhatPlanningMade(ctx: DeployContext, req: PreviewRequest, {
   }
 }
 
-function releasePlan(req: PreviewRequest, { facts, changeSet }: PlannedRelease, liveSidecars: SidecarImages | undefined): ReleasePlan {
+function releasePlan(req: PreviewRequest, { facts, changeSet, bake }: PlannedRelease, liveSidecars: SidecarImages | undefined): ReleasePlan {
   const { target } = req;
   const old = stackParameters(facts.stack);
   const parameters: ParameterChange[] = Object.entries(changeSet?.parameters ?? {}).map(([name, value]) => ({ name, ...(name in old ? { old: old[name] } : {}), new: value }));
@@ -68,6 +69,7 @@ function releasePlan(req: PreviewRequest, { facts, changeSet }: PlannedRelease, 
     images: imageChanges(facts, liveSidecars),
     capacity: { desired: target.service.capacity.desired, liveDesired: facts.liveGroup?.desired, starts: facts.desiredCapacity },
     sharedResourceChanges: changeSet?.groupReplaced ? sharedResourceChanges(changeSet.resourceChanges) : [],
+    ...(bake ? bakeSummary(target, bake, req.noBake) : {}),
   };
 }
 

@@ -70,4 +70,6 @@ export interface ReleasePlan {
   capacity: { desired: number; liveDesired?: number; starts: number };
   /** Shared resources (target group, listener rule, inline ingress) changed together with the group replacement: deploy refuses these without --allow-shared-change. */
   sharedResourceChanges: Array<{ logicalId: string; resourceType: string; kind: 'health-check' | 'target-group-replaced' | 'routing' | 'inline-ingress'; what: string[] }>;
+  /** The bake the deploy would run (as in the plan summary); absent for a service without one. */
+  bake?: { minutes: number; alarms: Array<{ name: string; origin: 'default' | 'declared' }>; notYetGuarding: string[]; skipped: boolean };
 }

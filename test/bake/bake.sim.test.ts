@@ -158,3 +158,25 @@ describe('--no-bake', () => {
     expect(history.releases[0]?.bake).toEqual({ minutes: 7, alarms: ['hello-latency-p99'] });
   });
 });
+
+describe('shipper plan with a bake', () => {
+  it('says how long the bake is, which alarms guard it and which guard only the next deploy, in text and JSON', async () => {
+    const w = bakeWorld(bakedExample('{minutes: 15, alarms: [hello-latency-p99]}'));
+    w.alarms.put('hello-latency-p99', { state: 'OK' });
+
+    const run = await w.run(['plan', '--env', 'test', '--image-tag', 'v2']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Bake: 15 minutes once the new group is in service, with the old group kept; an ALARM from hello-latency-p99 rolls the deploy back\./);
+    expect(run.stdout).toMatch(/Not guarding this deploy: hello-test-bake-target-5xx, hello-test-bake-unhealthy-hosts are created by it/);
+    const json = JSON.parse((await w.run(['plan', '--env', 'test', '--image-tag', 'v2', '--json'])).stdout) as { bake?: unknown };
+    expect(json.bake).toEqual({
+      minutes: 15,
+      alarms: [{ name: 'hello-latency-p99', origin: 'declared' }],
+      notYetGuarding: ['hello-test-bake-target-5xx', 'hello-test-bake-unhealthy-hosts'],
+      skipped: false,
+    });
+    const skipped = await w.run(['plan', '--env', 'test', '--image-tag', 'v2', '--no-bake']);
+    expect(skipped.stdout).toMatch(/Bake: SKIPPED \(--no-bake\)/);
+  });
+});
