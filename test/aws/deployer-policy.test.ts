@@ -56,9 +56,9 @@ describe('the deployer policy', () => {
       Resource: ['arn:aws:iam::210987654321:role/shipper-cloudformation'],
       Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
     });
-    // Nothing beyond CloudFormation, ECR reads, Auto Scaling and ELB reads, logs, SSM and passing the service role.
+    // Nothing beyond CloudFormation, ECR reads, Auto Scaling, ELB and CloudWatch alarm reads, logs, SSM and passing the service role.
     const services = new Set(policy.Statement.flatMap((s) => s.Action.map((a) => a.split(':')[0])));
-    expect([...services].sort()).toEqual(['autoscaling', 'cloudformation', 'ecr', 'elasticloadbalancing', 'iam', 'logs', 'ssm']);
+    expect([...services].sort()).toEqual(['autoscaling', 'cloudformation', 'cloudwatch', 'ecr', 'elasticloadbalancing', 'iam', 'logs', 'ssm']);
   });
 
   it('reads registry credentials a sidecar names, and nothing for sidecars without', async () => {
