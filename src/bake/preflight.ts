@@ -22,8 +22,10 @@ export const NO_BAKE: BakePlan = { minutes: 0, alarms: [], notYetGuarding: [] };
 export async function planBake(ctx: DeployContext, target: ServiceEnvironment, options: { skip?: boolean } = {}): Promise<BakePlan> {
   const { service, stackName } = target;
   const settings = bakeSettings(service);
-  if (!settings || options.skip) {
-    ctx.reporter.emit({ type: 'preflight.check', name: 'bake', ok: true, detail: options.skip && settings ? 'skipped (--no-bake): the old group is deleted as soon as the new one is live' : 'none declared' });
+  // A service without a bake says nothing about it: its deploys read as they always did.
+  if (!settings) return NO_BAKE;
+  if (options.skip) {
+    ctx.reporter.emit({ type: 'preflight.check', name: 'bake', ok: true, detail: 'skipped (--no-bake): the old group is deleted as soon as the new one is live' });
     return NO_BAKE;
   }
   const declared = settings.alarms.map((reference) => ({ reference, name: alarmNameOf(reference) }));
