@@ -17,16 +17,18 @@ import { aws, type DeployContext } from '../deploy/context.js';
 import type { BakeAlarm, BakePlan } from './plan.js';
 
 /** No bake: no triggers and no monitoring time, sent as such so a previous bake never lingers on the stack. */
-export const NO_BAKE: BakePlan = { minutes: 0, alarms: [], notYetGuarding: [] };
+export function noBake(): BakePlan {
+  return { minutes: 0, alarms: [], notYetGuarding: [] };
+}
 
 export async function planBake(ctx: DeployContext, target: ServiceEnvironment, options: { skip?: boolean } = {}): Promise<BakePlan> {
   const { service, stackName } = target;
   const settings = bakeSettings(service);
   // A service without a bake says nothing about it: its deploys read as they always did.
-  if (!settings) return NO_BAKE;
+  if (!settings) return noBake();
   if (options.skip) {
     ctx.reporter.emit({ type: 'preflight.check', name: 'bake', ok: true, detail: 'skipped (--no-bake): the old group is deleted as soon as the new one is live' });
-    return NO_BAKE;
+    return noBake();
   }
   const declared = settings.alarms.map((reference) => ({ reference, name: alarmNameOf(reference) }));
   const defaults = defaultAlarmKinds(service).map((kind) => defaultAlarmNames(stackName)[kind]);

@@ -54,7 +54,7 @@ export interface PlannedRelease {
   template: CfnTemplate;
   /** Undefined when nothing would change (CloudFormation already removed the change set), or in a preview of a failed first create. */
   changeSet?: PlannedChangeSet;
-  /** The bake this release's change set declares (RollbackConfiguration); NO_BAKE when there is none. */
+  /** The bake this release's change set declares (RollbackConfiguration); an empty one (0 minutes, no alarms) when there is none. */
   bake?: BakePlan;
 }
 
