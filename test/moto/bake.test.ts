@@ -117,7 +117,8 @@ describe('the bake against moto_server', () => {
     } finally {
       cw.destroy();
     }
-  });
+    // Three deploys and the history against moto: more than one deploy's time.
+  }, 240_000);
 
   it('refuses a declared alarm that does not exist, before any change set', async () => {
     withBake({ minutes: 5, alarms: ['hello-latency-p99'], defaultAlarms: false });
