@@ -33,9 +33,9 @@ const FIXTURE = path.resolve(root, 'test/fixtures/charge-central-deploy-test.eve
 const BASELINE = path.join(root, 'bench/timeline-baseline.json');
 const digest = (c) => `sha256:${c.repeat(64)}`;
 /** Signals land this much later per run, so the moment the stack goes live falls at a different point of the poll loop each time. */
-const SIGNAL_OFFSETS = [0, 0.37, 0.74, 1.11, 1.48, 2.22, 3.33];
+const SIGNAL_OFFSETS = Array.from({ length: 10 }, (_, k) => Math.round(k * 0.53 * 100) / 100);
 /** When the failing instance signals FAILURE (seconds after launch), spread over the boot. */
-const FAILURE_AT = [60, 81.3, 102.6, 123.9, 145.2, 166.5, 187.8];
+const FAILURE_AT = Array.from({ length: 16 }, (_, k) => Math.round((60 + k * 8.37) * 100) / 100);
 /** cfn-lint takes seconds and changes nothing in simulated time: the repeated runs skip it. */
 const lintPasses = async () => ({ available: true, findings: [] });
 
