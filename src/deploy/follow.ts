@@ -1,7 +1,8 @@
 /**
  * Follow one stack operation to its outcome: poll its events, the stack status and the new
- * group, and turn them into progress events. Success comes from DescribeStacks (never from the
- * event stream); events are polled once more at the end so late failures are shown.
+ * group, and turn them into progress events. What each poll reads and how long the loop sleeps
+ * is poll-pacing.ts's decision, from what the rollout knows. Success comes from DescribeStacks
+ * (never from the event stream); events are polled once more at the end so late failures are shown.
  * Interrupts and the --timeout cancel an update, which CloudFormation then rolls back.
  */
 import type { Stack, StackEvent } from '@aws-sdk/client-cloudformation';
