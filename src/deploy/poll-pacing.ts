@@ -13,7 +13,9 @@
  *   narrowly: DescribeStacks, as live is a stack status, with the events now and then;
  * - every 1-5 s, reading everything, whenever resources are changing, something failed or the
  *   stack rolls back (as it always did).
- * Pure: the follow loop describes the rollout, the pacer answers; no clock, no AWS.
+ * Pure: the follow loop describes the rollout, the pacer answers; no clock, no AWS. Another
+ * stretch of a rollout with its own needs (e.g. an update held open while alarms are watched) is
+ * one more phase: a case in `pollingPhase` and its plan and interval in `PollPacer`.
  */
 import { isInProgress } from '../stack-events/status.js';
 
@@ -24,7 +26,7 @@ export interface PollTiming {
   maxMs: number;
   /**
    * Longest interval while the new instances boot. It bounds how late a FAILURE signal or a
-   * rollback is seen, so it is no longer than `maxMs` was before instances booted quietly.
+   * rollback is seen, so it stays below `maxMs`: never later than a plain 1-5 s poll saw them.
    */
   bootMs: number;
   /** Interval once every expected signal is in: how late the live status is seen. */
@@ -38,7 +40,8 @@ export const DEFAULT_POLL: PollTiming = { minMs: 1000, maxMs: 5000, bootMs: 4000
 /**
  * - `changing`: resources change, something failed, a rollback or cleanup runs: read everything, adaptive 1-5 s.
  * - `booting`: the new group's instances boot and no signal failed: events, the group now and then.
- * - `settling`: every expected signal is in (or the group is complete): DescribeStacks, fast.
+ * - `settling`: every expected signal is in (or the group is complete): the events each second
+ *   while resources still change, then DescribeStacks every `settleMs`.
  * - `cleanup`: live, following the old group's deletion (--wait-cleanup): events, adaptive.
  */
 export type PollingPhase = 'changing' | 'booting' | 'settling' | 'cleanup';
