@@ -25,11 +25,11 @@ interface Timed {
 }
 
 /** `shipper deploy --image-tag v2` in-process, every event stamped with the simulated time it was reported. */
-async function deploy(w: World): Promise<{ reported: Timed[]; error?: unknown }> {
+async function deploy(w: World, timeoutMs?: number): Promise<{ reported: Timed[]; error?: unknown }> {
   const reported: Timed[] = [];
   const reporter: Reporter = { emit: (event) => reported.push({ atMs: w.cloud.clock.nowMs(), event }), close: () => undefined };
   const ctx = { clients: w.cloud.clients(), clock: w.cloud.clock, reporter, registry: { fetch: w.registry.fetch } };
-  const error = await runDeploy(ctx, { target, image: { tag: 'v2' } }).then(
+  const error = await runDeploy(ctx, { target, image: { tag: 'v2' }, timeoutMs }).then(
     () => undefined,
     (err: unknown) => err,
   );
@@ -122,5 +122,17 @@ describe('polling paced by what the rollout knows', () => {
       const rollback = stackEvents(w).find((e) => e.LogicalResourceId === STACK && e.ResourceStatus === 'UPDATE_ROLLBACK_IN_PROGRESS')!;
       expect(shownAt(reported, rollback) - timeOf(rollback)).toBeLessThan(3000);
     }
+  });
+
+  it('cancels on --timeout the moment it passes, even in the slow phase', async () => {
+    const w = overTheWire(31);
+    const { error } = await deploy(w, 100_500);
+    expect(error).toBeInstanceOf(DeployRolledBackError);
+    const [executed] = w.cloud.calls.log('executeChangeSet');
+    const [cancelled] = w.cloud.calls.log('cancelUpdateStack');
+    // The deadline counts from just before ExecuteChangeSet's request (at most 125 ms before the log's time for it).
+    const late = cancelled!.atMs - (executed!.atMs + 100_500);
+    expect(late).toBeGreaterThan(-125);
+    expect(late).toBeLessThan(1000);
   });
 });
