@@ -1,11 +1,13 @@
 /**
  * Follow one stack operation to its outcome: poll its events, the stack status and the new
- * group, and turn them into progress events. Success comes from DescribeStacks (never from the
- * event stream); events are polled once more at the end so late failures are shown.
+ * group, and turn them into progress events. What each poll reads and how long the loop sleeps
+ * is poll-pacing.ts's decision, from what the rollout knows. Success comes from DescribeStacks
+ * (never from the event stream); events are polled once more at the end so late failures are shown.
  * Interrupts and the --timeout cancel an update, which CloudFormation then rolls back.
  */
-import type { Stack } from '@aws-sdk/client-cloudformation';
+import type { Stack, StackEvent } from '@aws-sdk/client-cloudformation';
 import { DetachedError } from '../errors.js';
+import { LogicalIds } from '../compose/template.js';
 import type { StackEventPoller } from '../stack-events/poller.js';
 import { isInProgress, isSuccessfulLive, isTerminal } from '../stack-events/status.js';
 import { failedInstanceIds } from '../stack-events/root-cause.js';
@@ -13,17 +15,11 @@ import type { Cancellation } from '../report/events.js';
 import type { BakePlan } from '../bake/plan.js';
 import { BootLogReader } from './boot-logs.js';
 import { aws, elapsedSeconds, type DeployContext } from './context.js';
+import { DEFAULT_POLL, PollPacer, type PollTiming, type RolloutView } from './poll-pacing.js';
 import { RolloutState } from './rollout-state.js';
 import { describeGroup, describeStack } from './stack-state.js';
 
-export interface PollTiming {
-  /** Interval while things change. */
-  minMs: number;
-  /** Interval after a long quiet spell (signals take minutes); never more. */
-  maxMs: number;
-}
-
-export const DEFAULT_POLL: PollTiming = { minMs: 1000, maxMs: 5000 };
+export { DEFAULT_POLL, type PollTiming } from './poll-pacing.js';
 
 export interface FollowRequest {
   stackName: string;
@@ -41,7 +37,7 @@ export interface FollowRequest {
   attachHint?: string;
   /** Called once, the moment the new release is live. */
   onLive?: (stack: Stack) => void;
-  poll?: PollTiming;
+  poll?: Partial<PollTiming>;
   /** The log group failed instances copy their boot log to (see boot-logs.ts). */
   bootLogGroup?: string;
   /** The bake CloudFormation runs after the new group is in service (monitoring time, alarms); absent without one. */
@@ -60,16 +56,21 @@ export interface FollowResult {
 }
 
 export async function followOperation(ctx: DeployContext, req: FollowRequest): Promise<FollowResult> {
-  const timing = req.poll ?? DEFAULT_POLL;
+  const pacer = new PollPacer({ ...DEFAULT_POLL, ...req.poll });
   const state = new RolloutState(req.oldGroupName);
   const stackRef = req.stackId ?? req.stackName;
-  let interval = timing.minMs;
+  let stack: Stack | undefined;
   let live = false;
   let cancelled: FollowResult['cancelled'];
   let cancelNoticeGiven = false;
   let cancellation: Cancellation | undefined;
   const bootLogs = new BootLogReader(ctx.clients.logs, ctx.clock, req.bootLogGroup);
-  const done = (stack: Stack): FollowResult => ({ stack, state, live, cancelled, bootLogs, cancellation });
+  const done = (final: Stack): FollowResult => ({ stack: final, state, live, cancelled, bootLogs, cancellation });
+  const readStack = async (): Promise<Stack> => {
+    const read = await describeStack(ctx, stackRef);
+    if (!read) throw new Error(`stack ${req.stackName} disappeared while it was being followed`);
+    return read;
+  };
 
   for (;;) {
     if (ctx.detach?.aborted) {
@@ -77,30 +78,42 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
         hint: `re-attach with: ${req.attachHint ?? 'shipper watch --env <env>'}`,
       });
     }
-    const fresh = await pollEvents(ctx, req, state);
+    const cancelDue = !cancelled && !live && (ctx.interrupt?.aborted || (req.deadline !== undefined && ctx.clock.now() >= req.deadline));
+    const plan = pacer.plan(rolloutView(req, state, stack, live, Boolean(cancelled)), ctx.clock.now().getTime());
+    const signalsBefore = signalCount(state);
+    // The status is read on every poll unless the plan trusts the events to say when it moved;
+    // a cancel about to be sent always wants it fresh.
+    const statusWanted = plan.stack === 'always' || !stack || cancelDue;
+    if (plan.stackFirst && statusWanted) stack = await readStack();
+    const fresh = plan.events ? await pollEvents(ctx, req, state) : [];
     // Read now: a failed first create deletes the log group with the rest of the stack.
-    if (fresh > 0) await bootLogs.capture(failedInstanceIds(state.events));
-    const stack = await describeStack(ctx, stackRef);
-    if (!stack) throw new Error(`stack ${req.stackName} disappeared while it was being followed`);
-    const status = stack.StackStatus ?? '';
+    if (fresh.length > 0) await bootLogs.capture(failedInstanceIds(state.events));
+    const eventsAfterStatus = plan.stackFirst && plan.events;
+    if (!plan.stackFirst && (statusWanted || fresh.some((e) => isStackEvent(req, e)))) stack = await readStack();
+    const current = stack!;
+    const status = current.StackStatus ?? '';
 
-    let changed = fresh > 0;
-    if (state.newGroupName && !live && isInProgress(status)) changed = (await pollGroup(ctx, req, state)) || changed;
+    let changed = fresh.length > 0;
+    if (state.newGroupName && !live && isInProgress(status)) {
+      if (plan.group) await pollGroup(ctx, state, req.expectedSignals);
+      changed = reportProgress(ctx, req, state) || changed;
+    }
 
     if (live && ctx.interrupt?.aborted) {
       // Already live: an interrupt during --wait-cleanup only stops waiting for the cleanup.
       ctx.reporter.emit({ type: 'info', message: 'stopped waiting for the cleanup; CloudFormation deletes the old group by itself' });
-      return done(stack);
+      return done(current);
     }
     if (!live && isSuccessfulLive(status)) {
       live = true;
-      await pollEvents(ctx, req, state);
-      req.onLive?.(stack);
-      if (!req.waitCleanup || status !== 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') return done(stack);
+      // Events read after this status already hold everything up to it.
+      if (!eventsAfterStatus) await pollEvents(ctx, req, state);
+      req.onLive?.(current);
+      if (!req.waitCleanup || status !== 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS') return done(current);
     }
     if (isTerminal(status)) {
       await pollEvents(ctx, req, state);
-      return done(stack);
+      return done(current);
     }
 
     if (!cancelled && !live) {
@@ -124,7 +137,7 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
           cancelNoticeGiven = true;
           ctx.reporter.emit({ type: 'warning', message: `the update could no longer be cancelled (${err.message}); following it to the end` });
         }
-        interval = timing.minMs;
+        pacer.hurry();
         continue;
       }
       if (reason && !cancelNoticeGiven) {
@@ -136,14 +149,53 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
       }
     }
 
-    interval = changed ? timing.minMs : Math.min(timing.maxMs, Math.round(interval * 1.5));
+    const news = { atMs: ctx.clock.now().getTime(), events: fresh.length > 0, any: changed, signalled: signalCount(state) > signalsBefore };
+    let interval = pacer.after(plan, news, rolloutView(req, state, current, live, Boolean(cancelled)));
+    // Never sleep past the --timeout: the cancel is due the moment it passes.
+    const untilDeadline = req.deadline && !cancelled && !live ? req.deadline.getTime() - ctx.clock.now().getTime() : 0;
+    if (untilDeadline > 0) interval = Math.min(interval, untilDeadline);
     // Wake early on Ctrl-C; once the cancel is sent, only a second Ctrl-C should wake us.
     const wake = cancelled || cancelNoticeGiven ? ctx.detach : anySignal(ctx.interrupt, ctx.detach);
     await ctx.clock.sleep(interval, wake);
   }
 }
 
-async function pollEvents(ctx: DeployContext, req: FollowRequest, state: RolloutState): Promise<number> {
+/** What the pacer needs to know, from what the APIs said so far. */
+function rolloutView(req: FollowRequest, state: RolloutState, stack: Stack | undefined, live: boolean, cancelling: boolean): RolloutView {
+  const signals = state.signals;
+  const groupEvents = state.newGroupName ? state.events.filter((e) => e.LogicalResourceId === LogicalIds.autoScalingGroup && e.PhysicalResourceId === state.newGroupName) : [];
+  return {
+    status: stack?.StackStatus ?? '',
+    live,
+    cancelling,
+    newGroupKnown: state.newGroupName !== undefined,
+    signalsExpected: req.expectedSignals,
+    signalsSucceeded: signals.success,
+    failed: signals.failure > 0 || state.events.some((e) => (e.ResourceStatus ?? '').endsWith('_FAILED')),
+    groupComplete: groupEvents.some((e) => e.ResourceStatus === 'CREATE_COMPLETE' || e.ResourceStatus === 'UPDATE_COMPLETE'),
+    resourcesInProgress: resourcesInProgress(req, state.events),
+    instancesInService: state.instances.filter((i) => i.lifecycleState === 'InService').length,
+  };
+}
+
+/** Resources whose newest event is *_IN_PROGRESS, the stack itself aside. */
+function resourcesInProgress(req: FollowRequest, events: StackEvent[]): number {
+  const latest = new Map<string, string>();
+  for (const e of events) if (!isStackEvent(req, e)) latest.set(e.LogicalResourceId ?? '', e.ResourceStatus ?? '');
+  return [...latest.values()].filter((status) => status.endsWith('_IN_PROGRESS')).length;
+}
+
+function signalCount(state: RolloutState): number {
+  const { success, failure } = state.signals;
+  return success + failure;
+}
+
+/** An event of the stack itself: its status moved. */
+function isStackEvent(req: FollowRequest, e: StackEvent): boolean {
+  return e.ResourceType === 'AWS::CloudFormation::Stack' && e.LogicalResourceId === req.stackName;
+}
+
+async function pollEvents(ctx: DeployContext, req: FollowRequest, state: RolloutState): Promise<StackEvent[]> {
   const events = await req.poller.poll();
   state.addEvents(events);
   for (const e of events) {
@@ -157,31 +209,35 @@ async function pollEvents(ctx: DeployContext, req: FollowRequest, state: Rollout
       resourceType: e.ResourceType ?? '',
       status: e.ResourceStatus ?? '',
       reason: e.ResourceStatusReason,
-      isStack: e.ResourceType === 'AWS::CloudFormation::Stack' && e.LogicalResourceId === req.stackName,
+      isStack: isStackEvent(req, e),
     });
   }
-  return events.length;
+  return events;
 }
 
-/** The new group's instances and failed scaling activities; true when anything changed. */
-async function pollGroup(ctx: DeployContext, req: FollowRequest, state: RolloutState): Promise<boolean> {
+/** Reads the new group's instances and its failed scaling activities into the state. */
+async function pollGroup(ctx: DeployContext, state: RolloutState, expectedSignals: number): Promise<void> {
   const groupName = state.newGroupName!;
   const group = await describeGroup(ctx, groupName);
   state.updateGroup(group);
   // Scaling activities explain launches that fail; once every instance is in service they can
   // only repeat what we know, so read them then only now and again.
-  const launching = state.instances.filter((i) => i.lifecycleState === 'InService').length < req.expectedSignals;
+  const launching = state.instances.filter((i) => i.lifecycleState === 'InService').length < expectedSignals;
   if (launching || state.groupPolls++ % 4 === 0) {
     const activities = await aws(ctx, () => ctx.clients.autoScaling.describeScalingActivities({ AutoScalingGroupName: groupName, MaxRecords: 20 }));
     for (const activity of state.addActivities(activities.Activities ?? [])) {
       ctx.reporter.emit({ type: 'group.activity-failed', groupName, activity });
     }
   }
+}
+
+/** The new group's picture (signals from the events, instances from the last group read), when it changed. */
+function reportProgress(ctx: DeployContext, req: FollowRequest, state: RolloutState): boolean {
   const signals = state.signals;
   if (!state.progressChanged(signals.success)) return false;
   ctx.reporter.emit({
     type: 'group.progress',
-    groupName,
+    groupName: state.newGroupName!,
     instances: state.instances,
     signalsReceived: signals.success,
     signalsExpected: req.expectedSignals,

@@ -55,6 +55,15 @@ export class FakeClock implements Clock {
     await Promise.resolve();
   }
 
+  /**
+   * Time spent outside the code under test's own sleeps (an API call's latency): moves the clock
+   * like a sleep, but is not counted as one.
+   */
+  async pass(ms: number): Promise<void> {
+    this.advance(Math.max(0, ms));
+    await Promise.resolve();
+  }
+
   /** Moves time forward, running due steps; stops early if `signal` is aborted by a step. */
   advance(ms: number, signal?: AbortSignal): void {
     const target = this.current + ms;

@@ -22,6 +22,7 @@ import { seedStack, type SeedOptions, type SeededStack } from './seed.js';
 import { SimSsm } from './ssm.js';
 import { SimLogs } from './logs.js';
 import { FIXTURE_TIMINGS, type Timings } from './timings.js';
+import type { ApiLatency } from './latency.js';
 
 export interface SimCloudOptions {
   account?: string;
@@ -31,6 +32,8 @@ export interface SimCloudOptions {
   seed?: number;
   timings?: Partial<Timings>;
   callerArn?: string;
+  /** Each API call takes this long in simulated time (see latency.ts); instant when unset. */
+  apiLatency?: ApiLatency;
 }
 
 /** What an instance does when no script is queued: signal SUCCESS when the fixture's did. */
@@ -50,6 +53,7 @@ export class SimCloud {
   readonly ssm: SimSsm;
   readonly logs: SimLogs;
   callerArn: string;
+  apiLatency?: ApiLatency;
   defaultInstanceScript: InstanceScript = DEFAULT_INSTANCE_SCRIPT;
   /** Where failing instances write their boot log; the simulated CloudWatch Logs unless a test points it elsewhere (moto). */
   bootLogSink?: (logGroup: string, instanceId: string, lines: string[]) => void;
@@ -62,6 +66,7 @@ export class SimCloud {
     this.random = new SimRandom(opts.seed);
     this.timings = { ...FIXTURE_TIMINGS, ...opts.timings };
     this.callerArn = opts.callerArn ?? `arn:aws:sts::${this.account}:assumed-role/deployer/buildkite`;
+    this.apiLatency = opts.apiLatency;
     this.autoScaling = new AutoScalingService(this.clock, this.random, this.region, this.account);
     this.autoScaling.instanceInServiceSeconds = this.timings.instanceInServiceSeconds;
     const world: SimWorld = {
@@ -142,11 +147,18 @@ export class SimCloud {
       const call = `${service}.${method}`;
       const impl = (target as Record<string, (input: unknown) => Promise<unknown>>)[method]!.bind(target);
       client[method] = async (input: unknown, options?: unknown) => {
-        this.calls.record(call);
-        this.faults.check(call);
-        // A copy, so a caller can never reach into (or be surprised by) simulated state; call
-        // options (an abort signal) are passed as they are.
-        return structuredClone(await (impl as (i: unknown, o?: unknown) => Promise<unknown>)(structuredClone(input ?? {}), options));
+        const latency = this.apiLatency?.(call) ?? 0;
+        const requestMs = Math.floor(latency / 2);
+        if (latency > 0) await this.clock.pass(requestMs);
+        this.calls.record(call, this.clock.nowMs());
+        try {
+          this.faults.check(call);
+          // A copy, so a caller can never reach into (or be surprised by) simulated state; call
+          // options (an abort signal) are passed as they are.
+          return structuredClone(await (impl as (i: unknown, o?: unknown) => Promise<unknown>)(structuredClone(input ?? {}), options));
+        } finally {
+          if (latency > 0) await this.clock.pass(latency - requestMs);
+        }
       };
     }
     return client;
