@@ -27,6 +27,8 @@ export interface CloudFormationApi {
   deleteChangeSet(input: cfn.DeleteChangeSetCommandInput): Promise<Out<cfn.DeleteChangeSetCommandOutput>>;
   cancelUpdateStack(input: cfn.CancelUpdateStackCommandInput): Promise<Out<cfn.CancelUpdateStackCommandOutput>>;
   deleteStack(input: cfn.DeleteStackCommandInput): Promise<Out<cfn.DeleteStackCommandOutput>>;
+  /** Names and statuses of the account's stacks: how `list` and `destroy` find an environment's instances. */
+  listStacks(input: cfn.ListStacksCommandInput): Promise<Out<cfn.ListStacksCommandOutput>>;
 }
 
 export interface AutoScalingApi {
@@ -46,6 +48,8 @@ export interface SsmApi {
   putParameter(input: ssm.PutParameterCommandInput): Promise<Out<ssm.PutParameterCommandOutput>>;
   getParameter(input: ssm.GetParameterCommandInput): Promise<Out<ssm.GetParameterCommandOutput>>;
   getParameterHistory(input: ssm.GetParameterHistoryCommandInput): Promise<Out<ssm.GetParameterHistoryCommandOutput>>;
+  /** Only ever an instance's own history, when `destroy` removes the instance. */
+  deleteParameters(input: ssm.DeleteParametersCommandInput): Promise<Out<ssm.DeleteParametersCommandOutput>>;
 }
 
 export interface LoadBalancingApi {

@@ -28,6 +28,12 @@ export interface PolicyScope {
   credentialSecrets: string[];
   /** Passed to CloudFormation as the stack's service role: the deployer must be allowed to pass it. */
   cloudFormationRoleArn?: string;
+  /**
+   * Short-lived instances (`<stack>-<instance>`), in environments that may have them (never a
+   * protected one): their stacks, their release history parameters (a pattern), and their log
+   * groups, recognised by the `shipper:stack` tag CloudFormation puts on them.
+   */
+  instances?: { stackPattern: string; parameterPattern: string };
 }
 
 /** One client method: the IAM action it needs and on what, or why it needs none. */
@@ -35,11 +41,14 @@ export type Permission =
   | { action: string; resources: (s: PolicyScope) => string[]; /** A further action AWS checks for the same call. */ implies?: { action: string; resources: (s: PolicyScope) => string[] } }
   | { none: string };
 
-const stack = (s: PolicyScope) => [`arn:${s.partition}:cloudformation:${s.region}:${s.account}:stack/${s.stackName}/*`];
+const stackArn = (s: PolicyScope, name: string) => `arn:${s.partition}:cloudformation:${s.region}:${s.account}:stack/${name}/*`;
+const stack = (s: PolicyScope) => [stackArn(s, s.stackName), ...(s.instances ? [stackArn(s, s.instances.stackPattern)] : [])];
 /** Describe and list actions of Auto Scaling and Elastic Load Balancing support no resource-level permissions. */
 const anyResource = () => ['*'];
 const parameterArn = (s: PolicyScope, name: string) => `arn:${s.partition}:ssm:${s.region}:${s.account}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
-const parameters = (s: PolicyScope) => s.parameters.map((name) => parameterArn(s, name));
+const parameters = (s: PolicyScope) => [...s.parameters, ...(s.instances ? [s.instances.parameterPattern] : [])].map((name) => parameterArn(s, name));
+/** Only instances' history is ever deleted; the environment's own never is. */
+const instanceParameters = (s: PolicyScope) => (s.instances ? [parameterArn(s, s.instances.parameterPattern)] : []);
 // A secret read through Parameter Store's reference is authorized by name pattern, and by Secrets Manager on the secret itself.
 const credentialParameters = (s: PolicyScope) =>
   s.credentialParameters.map((name) => (name.startsWith('/aws/reference/secretsmanager/') ? parameterArn(s, '/aws/reference/secretsmanager/*') : parameterArn(s, name)));
@@ -59,6 +68,10 @@ export const DEPLOYER_PERMISSIONS = {
     deleteChangeSet: { action: 'cloudformation:DeleteChangeSet', resources: stack },
     cancelUpdateStack: { action: 'cloudformation:CancelUpdateStack', resources: stack },
     deleteStack: { action: 'cloudformation:DeleteStack', resources: stack },
+    // ListStacks has no resource-level permissions. It answers names and statuses only; the
+    // alternative, DescribeStacks without a name, would need DescribeStacks on every stack of
+    // the account (outputs and parameters included), so shipper lists, then describes its own.
+    listStacks: { action: 'cloudformation:ListStacks', resources: anyResource },
   } satisfies Record<keyof CloudFormationApi, Permission>,
   AutoScalingApi: {
     describeAutoScalingGroups: { action: 'autoscaling:DescribeAutoScalingGroups', resources: anyResource },
@@ -74,6 +87,7 @@ export const DEPLOYER_PERMISSIONS = {
     putParameter: { action: 'ssm:PutParameter', resources: parameters },
     getParameter: { action: 'ssm:GetParameter', resources: credentialParameters, implies: { action: 'secretsmanager:GetSecretValue', resources: credentialSecrets } },
     getParameterHistory: { action: 'ssm:GetParameterHistory', resources: parameters },
+    deleteParameters: { action: 'ssm:DeleteParameters', resources: instanceParameters },
   } satisfies Record<keyof SsmApi, Permission>,
   LoadBalancingApi: {
     describeTargetHealth: { action: 'elasticloadbalancing:DescribeTargetHealth', resources: anyResource },
@@ -141,6 +155,20 @@ export function deployerPolicy(scope: PolicyScope): PolicyDocument {
       Action: ['iam:PassRole'],
       Resource: [scope.cloudFormationRoleArn],
       Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+    });
+  }
+  if (scope.instances) {
+    // An instance's log groups are retained by its stack (DeletionPolicy: Retain) and removed by
+    // `destroy`. Their names are the instance's, so they are matched by the tag CloudFormation
+    // gives them (shipper:stack=<the instance's stack>); CloudWatch Logs honours
+    // aws:ResourceTag on every action but DescribeLogGroups
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-identity-based-access-control-cwl.html).
+    statements.push({
+      Sid: 'InstanceLogGroups',
+      Effect: 'Allow',
+      Action: ['logs:DeleteLogGroup', 'logs:ListTagsForResource'],
+      Resource: [`arn:${scope.partition}:logs:${scope.region}:${scope.account}:log-group:*`],
+      Condition: { StringLike: { 'aws:ResourceTag/shipper:stack': scope.instances.stackPattern } },
     });
   }
   return { Version: '2012-10-17', Statement: statements.sort((a, b) => a.Sid.localeCompare(b.Sid)) };

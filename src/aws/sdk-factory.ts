@@ -93,6 +93,7 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
       deleteChangeSet: (i) => cf.send(new cfn.DeleteChangeSetCommand(i)),
       cancelUpdateStack: (i) => cf.send(new cfn.CancelUpdateStackCommand(i)),
       deleteStack: (i) => cf.send(new cfn.DeleteStackCommand(i)),
+      listStacks: (i) => cf.send(new cfn.ListStacksCommand(i)),
     },
     autoScaling: {
       describeAutoScalingGroups: (i) => as.send(new asg.DescribeAutoScalingGroupsCommand(i)),
@@ -104,6 +105,7 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
       putParameter: (i) => sm.send(new ssm.PutParameterCommand(i)),
       getParameter: (i) => sm.send(new ssm.GetParameterCommand(i)),
       getParameterHistory: (i) => sm.send(new ssm.GetParameterHistoryCommand(i)),
+      deleteParameters: (i) => sm.send(new ssm.DeleteParametersCommand(i)),
     },
     logs: {
       getLogEvents: async (i, options) => {

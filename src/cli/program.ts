@@ -183,6 +183,41 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       result = await logsCommand(opts, io, deps);
     });
 
+  awsOptions(program.command('list').description("the environment's main stack and every short-lived instance: status, live release, age, owner, branch, expiry"), 'print one JSON object: {service, env, stackName, stacks: [...], foreign, warnings, now}')
+    .addHelpText('after', '\nExamples:\n  shipper list --env test\n  shipper list --env test --json')
+    .action(async (opts) => {
+      const { listCommand } = await import('./commands/list.js');
+      result = await listCommand(opts, io, deps);
+    });
+
+  awsOptions(program.command('destroy').description("delete a short-lived instance (or every expired one), follow the deletion and report what is left; the main stack only with --main"))
+    .option('--instance <name>', 'the instance to delete (see shipper list)')
+    .option('--expired', 'every instance whose shipper:expires-at is past, a few at a time; instances without an expiry are never touched')
+    .option('--main', "the environment's own stack (asks for its name in a terminal; --yes without one)")
+    .option('-y, --yes', 'do not ask for confirmation (needed without a terminal, e.g. in CI)')
+    .option('--allow-protected', 'allow a protected environment (a confirmation is still needed)')
+    .option('--keep-logs', "keep the stack's retained log groups (default: delete them once the stack is gone)")
+    .option('--keep-history', "keep the instance's release history in SSM (default: delete it with the instance)")
+    .option('--no-wait-busy', 'fail instead of waiting when another operation is in progress')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Refused (exit 3, nothing deleted): an instance that does not exist, a stack named like one that is not',
+        "this service's (tags), a protected environment without --allow-protected. A DELETE_FAILED stack exits 5",
+        'with the resources that stayed, their reasons and the command to run next.',
+        '',
+        'Examples:',
+        '  shipper destroy --env test --instance pr-123',
+        '  shipper destroy --env test --expired --yes        # in a scheduled CI step',
+        '  shipper destroy --env test --main                 # types the stack name to confirm',
+      ].join('\n'),
+    )
+    .action(async (opts) => {
+      const { destroyCommand } = await import('./commands/destroy.js');
+      result = await destroyCommand(opts, io, deps);
+    });
+
   program
     .command('init')
     .description('scaffold a service in the current directory: shipper.yml, a CloudFormation fragment stub and a Buildkite pipeline; asks in a terminal, takes flags in CI; never overwrites a file')

@@ -33,6 +33,8 @@ export interface CliDependencies {
   clients?: (region: string, profile?: string, role?: { roleArn?: string }) => Promise<AwsClients>;
   clock?: Clock;
   confirm?: (question: string) => Promise<boolean>;
+  /** A typed answer at a prompt (destroy --main asks for the stack's name). */
+  askText?: (question: string) => Promise<string>;
   exitNow?: (code: number) => void;
   /** How sidecar images are looked up in their registries (default: Node's fetch). */
   registryFetch?: typeof globalThis.fetch;

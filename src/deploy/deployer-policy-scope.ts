@@ -7,6 +7,7 @@ import { declaredSidecarImages } from '../compose/sidecars/images.js';
 import { composeStack } from '../compose/stack.js';
 import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { historyParameterNames } from '../releases/store.js';
+import { instancePolicyScope } from '../instances/history.js';
 import { ecrRegistry, imageReference } from '../registry/reference.js';
 
 export function deployerPolicyScope(target: ServiceEnvironment): PolicyScope {
@@ -34,6 +35,8 @@ export function deployerPolicyScope(target: ServiceEnvironment): PolicyScope {
     credentialParameters: [...new Set(credentials.map((ref) => ('ssm' in ref ? ref.ssm : `/aws/reference/secretsmanager/${ref.secretsManager}`)))].sort(),
     credentialSecrets: [...new Set(credentials.flatMap((ref) => ('secretsManager' in ref ? [ref.secretsManager] : [])))].sort(),
     ...(service.cloudFormationRoleArn ? { cloudFormationRoleArn: service.cloudFormationRoleArn } : {}),
+    // Instances are never allowed in a protected environment, so its deployer gets nothing for them.
+    ...(service.protected ? {} : { instances: instancePolicyScope(service.service, env, target.stackName) }),
   };
 }
 

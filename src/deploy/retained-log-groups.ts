@@ -61,7 +61,7 @@ export async function removeRetainedLogGroups(ctx: DeployContext, template: CfnT
   }
 }
 
-async function existingArn(ctx: DeployContext, api: RetainedLogGroupsApi, name: string): Promise<string | undefined> {
+export async function existingArn(ctx: DeployContext, api: RetainedLogGroupsApi, name: string): Promise<string | undefined> {
   let nextToken: string | undefined;
   do {
     const page = await aws(ctx, () => api.describeLogGroups({ logGroupNamePrefix: name, nextToken }));

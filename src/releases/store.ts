@@ -36,8 +36,10 @@ export class ReleaseStore {
     private readonly clock: Clock,
     service: string,
     env: string,
+    /** Another history's parameters (an instance's), instead of the environment's. */
+    names?: { releases: string; outcomes: string },
   ) {
-    this.names = historyParameterNames(service, env);
+    this.names = names ?? historyParameterNames(service, env);
   }
 
   /** Records an attempt and returns its release number. */

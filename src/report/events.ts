@@ -3,6 +3,7 @@
  * exactly this stream, so the three outputs can never disagree about what happened.
  */
 import type { ReleasePlan, ResourceChange } from './release-plan.js';
+import type { DestroyOutcome } from './destroy-outcome.js';
 
 export type { ResourceChange };
 
@@ -80,7 +81,9 @@ export type ShipperEvent =
   | { type: 'release.recorded'; number: number; rollbackOf?: number }
   | { type: 'plan.detail'; plan: ReleasePlan }
   /** A notification (webhook, New Relic, ...) was accepted or not; never changes the outcome. */
-  | { type: 'notify.result'; channel: string; ok: boolean; detail: string };
+  | { type: 'notify.result'; channel: string; ok: boolean; detail: string }
+  /** `shipper destroy` finished with one stack: deleted, or what is left and what to run next. */
+  | { type: 'destroy.outcome'; outcome: DestroyOutcome };
 
 /** Everything the user needs, on one screen, when a deploy did not go live. */
 export interface FailureReport {

@@ -6,6 +6,7 @@ import type { ShipperEvent } from './events.js';
 import { type Style, noStyle } from './style.js';
 import { formatElapsed, formatTimestamp } from './time.js';
 import { describeCancellation } from './failure.js';
+import { formatDestroyOutcome } from './destroy-outcome.js';
 
 export type NoticeEvent = Extract<
   ShipperEvent,
@@ -20,7 +21,8 @@ export type NoticeEvent = Extract<
       | 'operation.cancelling'
       | 'watch.idle'
       | 'release.recorded'
-      | 'notify.result';
+      | 'notify.result'
+      | 'destroy.outcome';
   }
 >;
 
@@ -35,6 +37,7 @@ const NOTICE_TYPES = new Set<string>([
   'watch.idle',
   'release.recorded',
   'notify.result',
+  'destroy.outcome',
 ]);
 
 export function isNotice(event: ShipperEvent): event is NoticeEvent {
@@ -67,6 +70,8 @@ export function formatNotice(event: NoticeEvent, style: Style = noStyle): string
       return `release #${event.number}${event.rollbackOf !== undefined ? ` (rollback to #${event.rollbackOf})` : ''}`;
     case 'notify.result':
       return event.ok ? event.detail : style.pending(`Warning: ${event.detail}`);
+    case 'destroy.outcome':
+      return formatDestroyOutcome(event.outcome, style).join('\n');
   }
 }
 
