@@ -29,6 +29,9 @@ function ssmHolding(values: Record<string, string>): SsmApi {
       throw new Error('preflight is read-only');
     },
     getParameterHistory: async () => ({}),
+    deleteParameters: async () => {
+      throw new Error('preflight is read-only');
+    },
   } as SsmApi;
 }
 

@@ -101,6 +101,12 @@ export class SimCloud {
     return this;
   }
 
+  /** DeleteStack of this stack fails on this resource (DELETE_FAILED with this reason). */
+  failDeletionOf(stackName: string, logicalId: string, reason: string): this {
+    this.cloudFormation.deletionFailures.set(stackName, { logicalId, reason });
+    return this;
+  }
+
   /** Stack events per DescribeStackEvents page. */
   setEventPageSize(size: number): this {
     this.cloudFormation.eventPageSize = size;
@@ -132,11 +138,12 @@ export class SimCloud {
         'deleteChangeSet',
         'cancelUpdateStack',
         'deleteStack',
+        'listStacks',
       ]),
       autoScaling: this.wrap('autoScaling', this.autoScaling, ['describeAutoScalingGroups', 'describeScalingActivities']),
       ecr: this.wrap('ecr', this.ecr, ['describeImages']),
       sts: this.wrap('sts', { getCallerIdentity }, ['getCallerIdentity']),
-      ssm: this.wrap('ssm', this.ssm, ['putParameter', 'getParameter', 'getParameterHistory']),
+      ssm: this.wrap('ssm', this.ssm, ['putParameter', 'getParameter', 'getParameterHistory', 'deleteParameters']),
       logs: this.wrap('logs', this.logs, ['getLogEvents']),
     } as unknown as AwsClients;
   }

@@ -22,6 +22,10 @@ export class SimCloudFormation implements CloudFormationApi {
   eventPageSize = 10;
   /** Scenario knob: this resource fails to roll back in the next failed operation. */
   rollbackFailure?: { logicalId: string; reason: string };
+  /** Scenario knob: DeleteStack of this stack fails on this resource (see deleteStack). */
+  readonly deletionFailures = new Map<string, { logicalId: string; reason: string }>();
+  /** ListStacks page size; small, so callers must follow NextToken. */
+  listPageSize = 100;
 
   constructor(
     private readonly world: SimWorld,
@@ -186,6 +190,26 @@ export class SimCloudFormation implements CloudFormationApi {
     return { Stacks: this.stacks.filter((s) => s.status !== 'DELETE_COMPLETE').map((s) => s.describe()) } as cfn.DescribeStacksCommandOutput;
   }
 
+  /** Names and statuses, newest first, deleted stacks included (for 90 days), filtered by status. */
+  async listStacks(input: cfn.ListStacksCommandInput): Promise<cfn.ListStacksCommandOutput> {
+    const wanted = input.StackStatusFilter?.length ? new Set<string>(input.StackStatusFilter) : undefined;
+    const all = [...this.stacks].reverse().filter((s) => !wanted || wanted.has(s.status));
+    const start = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64').toString('utf8')) : 0;
+    const page = all.slice(start, start + this.listPageSize);
+    return {
+      StackSummaries: page.map((s) => ({
+        StackId: s.stackId,
+        StackName: s.stackName,
+        CreationTime: s.createdAt,
+        ...(s.lastUpdatedAt ? { LastUpdatedTime: s.lastUpdatedAt } : {}),
+        ...(s.deletedAt ? { DeletionTime: s.deletedAt } : {}),
+        StackStatus: s.status as cfn.StackStatus,
+        ...(s.reason ? { StackStatusReason: s.reason } : {}),
+      })),
+      ...(start + this.listPageSize < all.length ? { NextToken: Buffer.from(String(start + this.listPageSize)).toString('base64') } : {}),
+    } as cfn.ListStacksCommandOutput;
+  }
+
   async describeStackEvents(input: cfn.DescribeStackEventsCommandInput): Promise<cfn.DescribeStackEventsCommandOutput> {
     const stack = this.findStack(input.StackName);
     if (!stack) throw awsError('ValidationError', `Stack [${input.StackName}] does not exist`);
@@ -233,16 +257,23 @@ export class SimCloudFormation implements CloudFormationApi {
     if (this.operations.get(stack)?.isRunning) {
       throw awsError('ValidationError', `Stack [${stack.stackName}] cannot be deleted while in status ${stack.status}`);
     }
+    if (stack.status === 'DELETE_FAILED' && input.RetainResources?.some((id) => !stack.resources.has(id))) {
+      throw awsError('ValidationError', `Resources to retain are not in the stack: ${input.RetainResources.join(', ')}`);
+    }
     stack.token = input.ClientRequestToken;
     stack.changeSets.clear();
+    stack.roleArn = input.RoleARN ?? stack.roleArn;
     stack.setStatus('DELETE_IN_PROGRESS', 'User Initiated');
     const template = stack.template;
+    const retained = new Set(input.RetainResources ?? []);
+    const failing = this.deletionFailures.get(stack.stackName);
     const order = template ? topologicalOrder(template) : [...stack.resources.keys()];
     const items: DeletionItem[] = order
       .filter((id) => stack.resources.has(id))
       .map((id) => {
         const r = stack.resources.get(id)!;
-        return { logicalId: id, type: r.type, physicalId: r.physicalId, current: true, attributes: r.attributes, dependents: [], groupDeleteSeconds: this.world.timings.groupDeleteSeconds };
+        const retain = retained.has(id) || template?.resources.get(id)?.deletionPolicy === 'Retain';
+        return { logicalId: id, type: r.type, physicalId: r.physicalId, current: true, attributes: r.attributes, dependents: [], groupDeleteSeconds: this.world.timings.groupDeleteSeconds, retain };
       });
     for (const item of items) {
       item.dependents = items
@@ -256,6 +287,7 @@ export class SimCloudFormation implements CloudFormationApi {
       autoScaling: this.world.autoScaling,
       timings: this.world.timings,
       items,
+      failing,
       isActive: () => active,
       onDone: () =>
         this.world.clock.schedule(this.world.timings.finalStatusSeconds * 1000, () => {
@@ -264,8 +296,18 @@ export class SimCloudFormation implements CloudFormationApi {
           stack.token = undefined;
           active = false;
         }),
-      onFailed: () => {
+      // A resource that cannot be deleted ends the operation DELETE_FAILED with the stack's
+      // reason naming it; what was deleted stays deleted, and DeleteStack may be called again
+      // (with RetainResources to leave the failed ones behind).
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-delete-stack-fails
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html
+      onFailed: (logicalId) => {
         active = false;
+        this.deletionFailures.delete(stack.stackName);
+        this.world.clock.schedule(this.world.timings.finalStatusSeconds * 1000, () => {
+          stack.setStatus('DELETE_FAILED', `The following resource(s) failed to delete: [${logicalId}]. `);
+          stack.token = undefined;
+        });
       },
     });
     return {} as cfn.DeleteStackCommandOutput;

@@ -19,6 +19,12 @@ export interface DeletionItem {
   attributes?: Record<string, string>;
   /** A group that never served deletes faster. */
   groupDeleteSeconds: number;
+  /**
+   * DeletionPolicy: Retain on a stack deletion: CloudFormation skips the resource (DELETE_SKIPPED)
+   * and it stays in the account.
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
+   */
+  retain?: boolean;
 }
 
 export interface DeletionRun {
@@ -54,6 +60,14 @@ export function runDeletions(run: DeletionRun): void {
   };
   const remove = (item: DeletionItem) => {
     if (!run.isActive() || failed) return;
+    if (item.retain) {
+      emit(item, 'DELETE_SKIPPED');
+      if (item.current) run.stack.resources.delete(item.logicalId);
+      done.add(item.logicalId);
+      if (done.size === items.length) run.onDone();
+      else startReady();
+      return;
+    }
     emit(item, 'DELETE_IN_PROGRESS');
     if (run.failing?.logicalId === item.logicalId) {
       failed = true;

@@ -83,6 +83,18 @@ export class SimSsm implements SsmApi {
     } as unknown as ssm.GetParameterHistoryCommandOutput;
   }
 
+  /** Deletes each named parameter with its history; names that do not exist come back as InvalidParameters. */
+  async deleteParameters(input: ssm.DeleteParametersCommandInput): Promise<ssm.DeleteParametersCommandOutput> {
+    const names = input.Names ?? [];
+    const deleted = names.filter((n) => this.parameters.delete(n));
+    return { DeletedParameters: deleted, InvalidParameters: names.filter((n) => !deleted.includes(n)) } as ssm.DeleteParametersCommandOutput;
+  }
+
+  /** Names of every parameter held, for tests. */
+  names(): string[] {
+    return [...this.parameters.keys()];
+  }
+
   /** A SecureString read without decryption returns ciphertext, never the secret. */
   private visibleValue(v: Version, withDecryption: boolean | undefined): string {
     if (v.Type !== 'SecureString' || withDecryption) return v.Value;

@@ -56,6 +56,8 @@ export class SimStack {
   params: Record<string, string> = {};
   tags: cfn.Tag[] = [];
   capabilities: string[] = [];
+  /** The service role DeleteStack (or an update) was given. */
+  roleArn?: string;
   readonly resources = new Map<string, SimResource>();
   /** Oldest first; DescribeStackEvents serves them newest first. */
   readonly events: cfn.StackEvent[] = [];

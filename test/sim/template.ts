@@ -14,6 +14,8 @@ export interface TemplateResource {
   dependsOn: string[];
   creationPolicy?: Record<string, any>;
   updatePolicy?: Record<string, any>;
+  /** `Retain`: DeleteStack skips the resource (DELETE_SKIPPED) and leaves it in the account. */
+  deletionPolicy?: string;
 }
 
 export interface ParsedTemplate {
@@ -44,6 +46,7 @@ export function parseTemplate(body: string): ParsedTemplate {
       dependsOn: r.DependsOn === undefined ? [] : [r.DependsOn].flat(),
       creationPolicy: r.CreationPolicy,
       updatePolicy: r.UpdatePolicy,
+      deletionPolicy: r.DeletionPolicy,
     });
   }
   return { parameters: doc.Parameters ?? {}, resources, outputs: doc.Outputs ?? {} };
