@@ -24,15 +24,29 @@ export interface InstanceSeed {
 }
 
 export function instanceWorld(instances: InstanceSeed[]): World {
-  const w = world({ live: true });
+  const base = world({ live: true });
+  // CloudWatch Logs as well, so retained log groups can be found and removed.
+  const w: World = { ...base, run: (args, o = {}) => base.run(args, { ...o, deps: { clients: async () => ({ ...base.cloud.clients(), retainedLogGroups: base.cloud.logs }), ...o.deps } }) };
   for (const seed of instances) seedInstance(w, seed);
   return w;
+}
+
+/** An instance's own log group names (the template's, under the instance), as its deploy makes them. */
+export function instanceLogGroup(instance: string, suffix = ''): string {
+  return `/shipper/hello/test/instances/${instance}${suffix}`;
 }
 
 export function seedInstance(w: World, seed: InstanceSeed): string {
   const target = loadServiceEnvironment({ file: exampleDescriptor, env: 'test' });
   const stackName = instanceStackName(STACK, seed.name);
   const template = composeStack(target, { imageTag: 'pr-build', imageDigest: DIGEST_V2, sidecarImages: w.registry.pinnedFor(target.service) });
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::Logs::LogGroup' || typeof resource.Properties?.LogGroupName !== 'string') continue;
+    const name = instanceLogGroup(seed.name, resource.Properties.LogGroupName.endsWith('/prometheus') ? '/prometheus' : '');
+    resource.Properties.LogGroupName = name;
+    // CloudFormation created it with the template's tag, and DeleteStack will retain it.
+    w.cloud.logs.createGroup(name, { 'shipper:stack': stackName });
+  }
   const tags = seed.tags ?? {
     [StackTags.service]: 'hello',
     [StackTags.environment]: 'test',

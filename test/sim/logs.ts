@@ -25,13 +25,43 @@ export class SimLogs {
 
   constructor(private readonly clock: FakeClock) {}
 
-  createGroup(name: string): this {
+  private readonly tags = new Map<string, Record<string, string>>();
+
+  createGroup(name: string, tags?: Record<string, string>): this {
     if (!this.groups.has(name)) this.groups.set(name, new Map());
+    if (tags) this.tags.set(name, { ...tags });
     return this;
   }
 
   deleteGroup(name: string): void {
     this.groups.delete(name);
+    this.tags.delete(name);
+  }
+
+  hasGroup(name: string): boolean {
+    return this.groups.has(name);
+  }
+
+  /** DescribeLogGroups by prefix; `arn` ends in ":*", `logGroupArn` does not (as the API reference documents). */
+  async describeLogGroups(input: logs.DescribeLogGroupsCommandInput): Promise<Omit<logs.DescribeLogGroupsCommandOutput, '$metadata'>> {
+    const names = [...this.groups.keys()].filter((n) => n.startsWith(input.logGroupNamePrefix ?? '')).sort();
+    return { logGroups: names.map((logGroupName) => ({ logGroupName, arn: `${this.arnOf(logGroupName)}:*`, logGroupArn: this.arnOf(logGroupName) })) };
+  }
+
+  async listTagsForResource(input: logs.ListTagsForResourceCommandInput): Promise<Omit<logs.ListTagsForResourceCommandOutput, '$metadata'>> {
+    const name = [...this.groups.keys()].find((n) => this.arnOf(n) === input.resourceArn);
+    if (!name) throw awsError('ResourceNotFoundException', 'The specified log group does not exist.');
+    return { tags: { ...this.tags.get(name) } };
+  }
+
+  async deleteLogGroup(input: logs.DeleteLogGroupCommandInput): Promise<Omit<logs.DeleteLogGroupCommandOutput, '$metadata'>> {
+    if (!this.groups.has(input.logGroupName ?? '')) throw awsError('ResourceNotFoundException', 'The specified log group does not exist.');
+    this.deleteGroup(input.logGroupName!);
+    return {};
+  }
+
+  private arnOf(name: string): string {
+    return `arn:aws:logs:eu-west-1:123456789012:log-group:${name}`;
   }
 
   /** What an instance's boot script does on FAILURE: one event per line, oldest first. */

@@ -8,8 +8,12 @@ import type { SimRandom } from './random.js';
 import { byType } from './timings.js';
 import { resolveParameterRefs } from './template.js';
 
-export function newPhysicalId(type: string, logicalId: string, stackName: string, random: SimRandom): string {
+export function newPhysicalId(type: string, logicalId: string, stackName: string, random: SimRandom, properties: Record<string, unknown> = {}): string {
   switch (type) {
+    // A named log group's physical id is its name (Ref returns it).
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html
+    case 'AWS::Logs::LogGroup':
+      return typeof properties.LogGroupName === 'string' ? properties.LogGroupName : `${stackName}-${logicalId}-${random.physicalSuffix()}`;
     case 'AWS::EC2::LaunchTemplate':
       return `lt-0${random.hex(16)}`;
     case 'AWS::EC2::SecurityGroup':
@@ -28,7 +32,7 @@ export function createOrReplace(work: ResourceWork): void {
   work.emit(work.inProgress, replacing ? REQUIRES_NEW_RESOURCE : undefined);
   const initiate = replacing ? byType(world.timings.replaceInitiateSeconds, change.resourceType) : world.timings.createInitiateSeconds;
   work.after(initiate, () => {
-    const physicalId = newPhysicalId(change.resourceType, change.logicalId, stack.stackName, world.random);
+    const physicalId = newPhysicalId(change.resourceType, change.logicalId, stack.stackName, world.random, work.resource.properties);
     work.created(physicalId);
     work.emit(work.inProgress, CREATION_INITIATED, physicalId);
     applySideEffects(work, physicalId);

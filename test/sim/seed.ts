@@ -50,7 +50,7 @@ export function seedStack(cloud: SimCloud, opts: SeedOptions): SeededStack {
   for (const id of topologicalOrder(template)) {
     const resource = template.resources.get(id)!;
     stack.setResourceStatus(id, resource.type, 'CREATE_IN_PROGRESS');
-    const physicalId = newPhysicalId(resource.type, id, stack.stackName, cloud.random);
+    const physicalId = newPhysicalId(resource.type, id, stack.stackName, cloud.random, resource.properties);
     if (resource.type === 'AWS::AutoScaling::AutoScalingGroup') {
       const spec = groupSpec(resource, params);
       const name = `${stack.stackName}-${id}-${cloud.random.physicalSuffix()}`;
