@@ -142,7 +142,7 @@ export function deployerPolicy(scope: PolicyScope): PolicyDocument {
     }
   }
   const statements: PolicyStatement[] = [...byResources.values()].map(({ actions, resources }) => ({
-    Sid: statementId(resources[0] ?? '*'),
+    Sid: statementId(resources[0] ?? '*', resources.length),
     Effect: 'Allow',
     Action: [...actions].sort(),
     Resource: resources,
@@ -175,9 +175,11 @@ export function deployerPolicy(scope: PolicyScope): PolicyDocument {
 }
 
 /** A readable statement id from what its resources are (each statement has one kind). */
-function statementId(resource: string): string {
+function statementId(resource: string, resourceCount: number): string {
   if (resource === '*') return 'DescribeWithoutResourceLevelPermissions';
   if (resource.includes(':stack/')) return 'Stack';
+  // Only instances' history is ever deleted: its statement stands on its own.
+  if (resource.includes(':parameter/shipper/') && resource.endsWith('/instances/*') && resourceCount === 1) return 'InstanceReleaseHistoryParameters';
   if (resource.includes(':parameter/shipper/')) return 'ReleaseHistoryParameters';
   if (resource.includes(':parameter/')) return 'RegistryCredentialParameters';
   if (resource.includes(':secretsmanager:')) return 'RegistryCredentialSecrets';

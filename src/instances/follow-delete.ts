@@ -5,6 +5,7 @@
  * CloudFormation to finish alone.
  */
 import type { StackEvent } from '@aws-sdk/client-cloudformation';
+import { isStackMissing } from '../aws/api.js';
 import { DetachedError } from '../errors.js';
 import { DEFAULT_POLL, type PollTiming } from '../deploy/follow.js';
 import type { DeployContext } from '../deploy/context.js';
@@ -56,7 +57,12 @@ export async function followDelete(ctx: DeployContext, req: DeleteFollow): Promi
 }
 
 async function pollEvents(ctx: DeployContext, req: DeleteFollow, all: StackEvent[]): Promise<number> {
-  const fresh = await req.poller.poll();
+  // CloudFormation keeps answering for a deleted stack by its id; an endpoint that forgets it
+  // at once (moto) has no more events to give.
+  const fresh = await req.poller.poll().catch((err: unknown) => {
+    if (isStackMissing(err)) return [];
+    throw err;
+  });
   all.push(...fresh);
   for (const e of fresh) {
     const isStack = e.ResourceType === 'AWS::CloudFormation::Stack' && e.LogicalResourceId === req.stackName;
