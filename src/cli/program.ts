@@ -15,10 +15,11 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0  success (or nothing to change)
   2  bad input: descriptor, fragment or flags (nothing in AWS was touched)
-  3  preflight refused (account, image, stack state; nothing was changed)
+  3  preflight refused (account, image, stack state; destroy: unknown instance, a stack that is
+     not this service's, a protected environment; nothing was changed)
   4  deploy failed (or was cancelled: Ctrl-C, SIGTERM, --timeout) and rolled back;
      the previous release is still live
-  5  the stack needs attention (e.g. UPDATE_ROLLBACK_FAILED)
+  5  the stack needs attention (e.g. UPDATE_ROLLBACK_FAILED, or a destroy that ended DELETE_FAILED)
   6  answered no at a confirmation prompt
   7  an AWS call failed (credentials, network, permissions)
   130 interrupted: before the update started (a prompt included) nothing changed; after it

@@ -6,7 +6,7 @@
 import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { verifyAccount } from '../deploy/account.js';
 import type { DeployContext } from '../deploy/context.js';
-import { AbortedError } from '../errors.js';
+import { AbortedError, DetachedError, InterruptedError } from '../errors.js';
 import type { DestroyOutcome } from '../report/destroy-outcome.js';
 import { formatSpan, isExpired } from './expiry.js';
 import { deleteAndFollow, refuseProtected, type DestroyOptions } from './destroy.js';
@@ -42,8 +42,20 @@ export async function destroyExpired(ctx: DeployContext, target: ServiceEnvironm
     try {
       return await deleteAndFollow(ctx, target, instance, { ...options, label: instance.instance });
     } catch (err) {
-      // One instance's failure (a refused call, a throttled-out poll) is reported with the others.
-      const outcome: DestroyOutcome = { stackName: instance.stackName, instance: instance.instance, finalStatus: 'error', elapsedSeconds: 0, failedResources: [], logGroups: [], nextSteps: [`shipper destroy --env ${target.env} --instance ${instance.instance}`], error: (err as Error).message };
+      // A second Ctrl-C leaves every deletion to CloudFormation: the run ends there (exit 130).
+      if (err instanceof DetachedError) throw err;
+      // One instance's failure (a refused call, a throttled-out poll) is reported with the others;
+      // after a first Ctrl-C the ones not started yet are not started.
+      const outcome: DestroyOutcome = {
+        stackName: instance.stackName,
+        instance: instance.instance,
+        finalStatus: err instanceof InterruptedError ? 'not started' : 'error',
+        elapsedSeconds: 0,
+        failedResources: [],
+        logGroups: [],
+        nextSteps: [`shipper destroy --env ${target.env} --instance ${instance.instance}`],
+        error: (err as Error).message,
+      };
       ctx.reporter.emit({ type: 'destroy.outcome', outcome });
       return outcome;
     }
@@ -54,5 +66,9 @@ export async function destroyExpired(ctx: DeployContext, target: ServiceEnvironm
     type: 'info',
     message: `Deleted ${deleted} of ${outcomes.length} expired instance(s)${failed.length ? `; not deleted: ${failed.map((o) => `${o.instance} (${o.finalStatus})`).join(', ')}` : ''}.`,
   });
+  const notStarted = outcomes.filter((o) => o.finalStatus === 'not started');
+  if (notStarted.length > 0) {
+    throw new InterruptedError(`interrupted: ${notStarted.length} expired instance(s) were not deleted (${notStarted.map((o) => o.instance).join(', ')})`, { hint: `run shipper destroy --env ${target.env} --expired again to delete them` });
+  }
   return { instances: found.instances.length, outcomes };
 }

@@ -13,7 +13,7 @@ import { verifyAccount } from '../deploy/account.js';
 import { aws, elapsedSeconds, retryOptions, type DeployContext } from '../deploy/context.js';
 import type { PollTiming } from '../deploy/follow.js';
 import { describeStack } from '../deploy/stack-state.js';
-import { AbortedError, BadInputError, PreflightError } from '../errors.js';
+import { AbortedError, BadInputError, InterruptedError, PreflightError } from '../errors.js';
 import type { DestroyOutcome } from '../report/destroy-outcome.js';
 import { StackEventPoller } from '../stack-events/poller.js';
 import { isInProgress } from '../stack-events/status.js';
@@ -133,6 +133,8 @@ export async function deleteAndFollow(ctx: DeployContext, target: ServiceEnviron
     ctx.reporter.emit({ type: 'info', message: `${stack.stackName} is already being deleted; following it` });
     poller = await StackEventPoller.attachToCurrentOperation({ cloudFormation: ctx.clients.cloudFormation, stackName: stack.stackId, clock: ctx.clock, retry: retryOptions(ctx) });
   } else {
+    // The first Ctrl-C before the deletion starts means: do not start it.
+    if (ctx.interrupt?.aborted) throw new InterruptedError(`interrupted before deleting ${stack.stackName}: nothing was deleted`);
     poller = await StackEventPoller.beforeOperation({ cloudFormation: ctx.clients.cloudFormation, stackName: stack.stackId, clock: ctx.clock, retry: retryOptions(ctx) });
     // By name, as the deployer policy names it; with the stack's service role when it has one,
     // so CloudFormation deletes the resources with the rights it made them with.

@@ -107,6 +107,17 @@ describe('shipper destroy --instance', () => {
     expect(stackStatus(w, 'hello-test-pr-7')).toBe('DELETE_COMPLETE');
   });
 
+  it('a deletion cannot be cancelled: the first signal says so and the deletion is followed to its end', async () => {
+    const w = instanceWorld([{ name: 'pr-7' }]);
+    w.cloud.clock.schedule(30_000, () => void process.emit('SIGTERM' as NodeJS.Signals, 'SIGTERM' as NodeJS.Signals));
+
+    const run = await w.run(['destroy', '--env', 'test', '--instance', 'pr-7', '--yes']);
+
+    expect(run.code).toBe(ExitCode.ok);
+    expect(run.stdout).toContain('Warning: a deletion cannot be cancelled; following hello-test-pr-7 to the end (Ctrl-C again to leave it to finish alone)');
+    expect(stackStatus(w, 'hello-test-pr-7')).toBe('DELETE_COMPLETE');
+  });
+
   it('waits for an operation in progress, or refuses it with --no-wait-busy (exit 3)', async () => {
     const w = instanceWorld([{ name: 'pr-7' }]);
     const stack = w.cloud.cloudFormation.findStack('hello-test-pr-7')!;
