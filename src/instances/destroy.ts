@@ -162,7 +162,8 @@ export async function deleteAndFollow(ctx: DeployContext, target: ServiceEnviron
     nextSteps: [],
   };
   if (followed.finalStatus === 'DELETE_COMPLETE') {
-    outcome.logGroups = await removeLogGroups(ctx, stack.stackName, logGroups, Boolean(options.keepLogs), region);
+    const keepLogs = stack.instance === undefined ? "the environment's own logs" : options.keepLogs ? '--keep-logs' : undefined;
+    outcome.logGroups = await removeLogGroups(ctx, stack.stackName, logGroups, keepLogs, region);
     if (stack.instance !== undefined) {
       outcome.history = await removeHistory(ctx, instanceHistoryParameterNames(target.service.service, target.env, stack.instance), Boolean(options.keepHistory));
     }

@@ -10,7 +10,8 @@
  *    would be continued by the next instance of the same name (pr-123 redeployed next month would
  *    start at release #8 and list releases it never had), and Parameter Store's standard tier
  *    holds at most 10,000 parameters per account and region, which hundreds of branches a month
- *    would fill. Who deployed what stays in CloudTrail. The main stack's history is never deleted.
+ *    would fill. Who deployed what stays in CloudTrail. The main stack's history is never deleted,
+ *    and neither are its log groups: they are the environment's record, not a throwaway copy's.
  */
 import { LOG_GROUP_STACK_TAG } from '../compose/sidecars/log-group.js';
 import { aws, type DeployContext } from '../deploy/context.js';
@@ -23,13 +24,14 @@ export async function stackLogGroups(ctx: DeployContext, stackName: string): Pro
   return (out.StackResources ?? []).flatMap((r) => (r.ResourceType === 'AWS::Logs::LogGroup' && r.PhysicalResourceId ? [r.PhysicalResourceId] : []));
 }
 
-export async function removeLogGroups(ctx: DeployContext, stackName: string, names: string[], keep: boolean, region: string): Promise<DestroyOutcome['logGroups']> {
+/** `keep`: why they stay (e.g. `--keep-logs`), or undefined to remove them. */
+export async function removeLogGroups(ctx: DeployContext, stackName: string, names: string[], keep: string | undefined, region: string): Promise<DestroyOutcome['logGroups']> {
   const api = ctx.clients.retainedLogGroups;
   const results: DestroyOutcome['logGroups'] = [];
   for (const name of names) {
     const removeCommand = `aws logs delete-log-group --log-group-name ${name} --region ${region}`;
     if (keep) {
-      results.push({ name, removed: false, detail: `--keep-logs; remove it with: ${removeCommand}` });
+      results.push({ name, removed: false, detail: `${keep}; remove it with: ${removeCommand}` });
       continue;
     }
     if (!api) {

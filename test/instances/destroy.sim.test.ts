@@ -196,6 +196,7 @@ describe('shipper destroy --main', () => {
     expect(stackStatus(w, 'hello-test')).toBe('DELETE_COMPLETE');
     expect(stackStatus(w, 'hello-test-pr-7')).toBe('CREATE_COMPLETE');
     expect(w.cloud.ssm.names()).toContain('/shipper/hello/test/releases');
+    expect(run.stdout).toContain("Log group /shipper/hello/test: kept (the environment's own logs; remove it with: aws logs delete-log-group --log-group-name /shipper/hello/test --region eu-west-1)");
   });
 });
 
