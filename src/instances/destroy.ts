@@ -133,6 +133,7 @@ export async function deleteAndFollow(ctx: DeployContext, target: ServiceEnviron
     ctx.reporter.emit({ type: 'info', message: `${stack.stackName} is already being deleted; following it` });
     poller = await StackEventPoller.attachToCurrentOperation({ cloudFormation: ctx.clients.cloudFormation, stackName: stack.stackId, clock: ctx.clock, retry: retryOptions(ctx) });
   } else {
+    if (options.label === undefined) ctx.reporter.emit({ type: 'phase', phase: 'execute', title: `Deleting ${stack.stackName}` });
     // The first Ctrl-C before the deletion starts means: do not start it.
     if (ctx.interrupt?.aborted) throw new InterruptedError(`interrupted before deleting ${stack.stackName}: nothing was deleted`);
     poller = await StackEventPoller.beforeOperation({ cloudFormation: ctx.clients.cloudFormation, stackName: stack.stackId, clock: ctx.clock, retry: retryOptions(ctx) });

@@ -29,7 +29,10 @@ export function formatEnvironmentTable(listing: EnvironmentListing, now: Date, s
     const expired = listing.stacks.filter((s) => s.expired).length;
     if (expired > 0) lines.push('', `${expired} expired; remove ${expired === 1 ? 'it' : 'them'} with: shipper destroy --env ${listing.env} --expired`);
   }
-  for (const f of listing.foreign) lines.push(style.pending(`Warning: ${f.stackName} is named like an instance of ${listing.service} but is not one (${f.reason}); shipper leaves it alone.`));
+  for (const f of listing.foreign) {
+    const like = f.stackName === listing.stackName ? `the main stack of ${listing.service} in ${listing.env}` : `an instance of ${listing.service}`;
+    lines.push(style.pending(`Warning: ${f.stackName} is named like ${like} but is not one (${f.reason}); shipper leaves it alone.`));
+  }
   for (const w of listing.warnings) lines.push(style.pending(`Warning: ${w}`));
   lines.push(style.dim(`Times in UTC; now ${formatTimestamp(now)}.`));
   return lines;

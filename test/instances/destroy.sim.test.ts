@@ -175,6 +175,17 @@ describe('shipper destroy refuses, and never calls DeleteStack', () => {
     expect(deleteCalls(w)).toBe(0);
   });
 
+  it('a name that cannot be an instance, or two things at once: bad input (exit 2), no AWS call', async () => {
+    const w = instanceWorld([{ name: 'pr-7' }]);
+    const bad = await w.run(['destroy', '--env', 'test', '--instance', 'PR_7', '--yes']);
+    expect(bad.code).toBe(ExitCode.badInput);
+    expect(bad.stderr).toContain('--instance: "PR_7" is not an instance name (expected lower-case letters, digits and dashes');
+    const both = await w.run(['destroy', '--env', 'test', '--instance', 'pr-7', '--expired', '--yes']);
+    expect(both.code).toBe(ExitCode.badInput);
+    expect(both.stderr).toContain('--instance and --expired: choose one of them');
+    expect(w.cloud.calls.total()).toBe(0);
+  });
+
   it('a protected environment without --allow-protected: exit 3 before any AWS call', async () => {
     const w = instanceWorld([]);
     const run = await w.run(['destroy', '--env', 'prod', '--instance', 'pr-7', '--yes']);
