@@ -84,7 +84,7 @@ describe('AdaptivePacer', () => {
     expect(pacer.rateOf(API)).toBeLessThan(Infinity);
     expect(pacer.rateOf('cloudFormation.describeStackEvents')).toBe(Infinity);
     const sleepsBefore = clock.sleeps;
-    await Promise.all(Array.from({ length: 5 }, () => pacedClients(clients, pacer).cloudFormation.describeStackEvents({})));
+    await Promise.all(Array.from({ length: 5 }, () => pacedClients(clients, pacer).cloudFormation.describeStackEvents({ StackName: 'x' })));
     expect(clock.sleeps).toBe(sleepsBefore);
   });
 
