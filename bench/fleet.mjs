@@ -114,7 +114,20 @@ async function deployOne(cloud, registry, clients, pacer, service) {
 
 const NO_PACING = { take: async () => undefined, settle: () => undefined };
 
+/** Retry jitter and change-set tokens use Math.random: seeded, so every run of the bench unfolds the same way. */
+function seedRandom(seed) {
+  let a = seed >>> 0;
+  Math.random = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 async function measure(services, pacing) {
+  seedRandom(42);
   const { cloud, registry } = liveWorld(services);
   const clients = cloud.clients();
   const pacer = pacing === 'shared' ? new AdaptivePacer(cloud.clock) : NO_PACING;
