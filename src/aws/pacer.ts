@@ -54,14 +54,15 @@ class AdaptiveRate {
     this.lastRateBucket = Math.floor(now);
   }
 
-  /** Seconds to wait before a token is there (0 when pacing is off), taking it. */
-  reserve(now: number): number {
+  /** Takes a token and answers 0, or answers the seconds until one is there (to wait, then ask again). */
+  tryTake(now: number): number {
     if (!this.enabled) return 0;
     this.refill(now);
-    const wait = this.tokens >= 1 ? 0 : (1 - this.tokens) / this.fillRate;
-    // The token is spoken for: whoever asks next waits behind this call.
-    this.tokens -= 1;
-    return wait;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return (1 - this.tokens) / this.fillRate;
   }
 
   update(now: number, throttled: boolean): void {
@@ -130,11 +131,14 @@ export class AdaptivePacer implements CallPacer {
 
   async take(api: string, signal?: AbortSignal): Promise<void> {
     const rate = this.rates.get(api);
-    if (!rate?.enabled) return;
-    const waitMs = Math.ceil(rate.reserve(this.seconds()) * 1000);
-    if (waitMs <= 0) return;
-    this.waitedMs += waitMs;
-    await this.clock.sleep(waitMs, signal);
+    // As the SDK does: wait until a token is there and ask again, so a rate that grows back
+    // while callers wait serves them sooner.
+    for (;;) {
+      const waitMs = rate ? Math.ceil(rate.tryTake(this.seconds()) * 1000) : 0;
+      if (waitMs <= 0 || signal?.aborted) return;
+      this.waitedMs += waitMs;
+      await this.clock.sleep(waitMs, signal);
+    }
   }
 
   settle(api: string, throttled: boolean): void {
