@@ -7,7 +7,8 @@
  * "Rate exceeded" comes back, and grows again along a cubic curve while calls succeed (CUBIC,
  * the congestion control TCP uses). One difference: the SDK keeps one rate per client, this
  * keeps one per API action, because AWS throttles CloudFormation per action: a throttled
- * DescribeStackEvents need not slow DescribeStacks down.
+ * DescribeStackEvents need not slow DescribeStacks down (Auto Scaling, with one bucket for all
+ * its actions, gets one pace for all of them).
  *
  * A deploy that is never throttled is never paced: it makes the same calls at the same moments.
  */
@@ -113,6 +114,16 @@ class AdaptiveRate {
   }
 }
 
+/**
+ * Which calls share one pace: Auto Scaling draws all its actions from one bucket ("calls to the
+ * DescribeAutoScalingGroups and DescribeScheduledActions API operations use tokens from the
+ * same bucket", https://docs.aws.amazon.com/autoscaling/ec2/APIReference/Welcome.html), so
+ * its actions share one; every other action has its own.
+ */
+function paceKey(api: string): string {
+  return api.startsWith('autoScaling.') ? 'autoScaling' : api;
+}
+
 export const SDK_ADAPTIVE_DEFAULTS: Required<AdaptiveRateOptions> = { beta: 0.7, minRate: 0.5, scale: 0.4, smooth: 0.8 };
 
 export class AdaptivePacer implements CallPacer {
@@ -130,7 +141,7 @@ export class AdaptivePacer implements CallPacer {
   }
 
   async take(api: string, signal?: AbortSignal): Promise<void> {
-    const rate = this.rates.get(api);
+    const rate = this.rates.get(paceKey(api));
     // As the SDK does: wait until a token is there and ask again, so a rate that grows back
     // while callers wait serves them sooner.
     for (;;) {
@@ -143,16 +154,17 @@ export class AdaptivePacer implements CallPacer {
 
   settle(api: string, throttled: boolean): void {
     if (throttled) this.throttles++;
-    let rate = this.rates.get(api);
+    const key = paceKey(api);
+    let rate = this.rates.get(key);
     // Every answer is measured (the rate sent so far is where a throttle cuts from); pacing
     // itself starts with the first throttle.
-    if (!rate) this.rates.set(api, (rate = new AdaptiveRate(this.opts, this.seconds())));
+    if (!rate) this.rates.set(key, (rate = new AdaptiveRate(this.opts, this.seconds())));
     rate.update(this.seconds(), throttled);
   }
 
   /** Calls per second `api` may send now; Infinity while it has never been throttled. */
   rateOf(api: string): number {
-    return this.rates.get(api)?.rate() ?? Infinity;
+    return this.rates.get(paceKey(api))?.rate() ?? Infinity;
   }
 
   private seconds(): number {

@@ -88,6 +88,15 @@ describe('AdaptivePacer', () => {
     expect(clock.sleeps).toBe(sleepsBefore);
   });
 
+  it('paces Auto Scaling as one, since AWS gives all its actions one bucket', () => {
+    const clock = new FakeClock();
+    const pacer = new AdaptivePacer(clock);
+    pacer.settle('autoScaling.describeAutoScalingGroups', true);
+    expect(pacer.rateOf('autoScaling.describeScalingActivities')).toBe(pacer.rateOf('autoScaling.describeAutoScalingGroups'));
+    expect(pacer.rateOf('autoScaling.describeScalingActivities')).toBeLessThan(Infinity);
+    expect(pacer.rateOf('cloudFormation.describeStacks')).toBe(Infinity);
+  });
+
   it('cuts the rate on Throttling and lets it grow back while calls succeed', () => {
     const clock = new FakeClock('2024-01-01T00:00:00Z');
     const pacer = new AdaptivePacer(clock);
