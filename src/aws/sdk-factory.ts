@@ -28,7 +28,10 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
     import('@aws-sdk/client-ssm'),
   ]);
   // shipper retries throttling itself with its own backoff; the SDK's retries stay as a first line.
-  const baseConfig = { region: options.region, ...(options.profile ? { profile: options.profile } : {}), maxAttempts: 3 };
+  // In adaptive mode they also pace each client after a throttle, attempt by attempt (shipper's
+  // own pacer, pacer.ts, only sees the calls that failed every attempt), and every deploy that
+  // shares these clients shares that pace. Nothing is paced before the first throttle.
+  const baseConfig = { region: options.region, ...(options.profile ? { profile: options.profile } : {}), maxAttempts: 3, retryMode: 'adaptive' as const };
   const explain = explainMissingProfile(options.profile, options.env ?? process.env);
   const config = options.roleArn ? { ...baseConfig, credentials: await assumedRole(sts, baseConfig, explain, options) } : baseConfig;
   const cf = new cfn.CloudFormationClient(config);
@@ -129,7 +132,7 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
 /** The environment's role, assumed with the caller's own credentials (profile, environment, SSO...). */
 async function assumedRole(
   sts: typeof import('@aws-sdk/client-sts'),
-  baseConfig: { region: string; profile?: string; maxAttempts: number },
+  baseConfig: { region: string; profile?: string; maxAttempts: number; retryMode: 'adaptive' },
   explain: ExplainMiddleware,
   options: AwsClientOptions,
 ) {

@@ -20,6 +20,8 @@ import type { CliIo } from './io.js';
 import { channelsFor } from '../notify/channels.js';
 import { NotifyingReporter, type NoteContext } from '../notify/notifier.js';
 import { readSecretValue, secretRefLabel } from '../registry/credentials.js';
+import { AdaptivePacer, type CallPacer } from '../aws/pacer.js';
+import { pacedClients } from '../aws/paced-clients.js';
 
 export interface SessionOptions {
   env: string;
@@ -44,6 +46,8 @@ export interface CliDependencies {
   notifyBoundMs?: number;
   /** How the CI's agent (buildkite-agent) is run, and how long all its calls may take together. */
   ci?: { run?: ProgramRunner; timeoutMs?: number };
+  /** Paces every AWS call of the command; pass one to several commands so they share it (default: one per command). */
+  pacer?: CallPacer;
 }
 
 export interface Session {
@@ -65,12 +69,13 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
   // The environment's region is the only one: the template, the boot script and the clients agree on it.
   const region = target.service.region;
   const makeClients = deps.clients ?? (async (r: string, p?: string, role?: { roleArn?: string }) => (await import('../aws/sdk-factory.js')).createAwsClients({ region: r, profile: p, env: io.env, roleArn: role?.roleArn }));
-  const clients = await makeClients(region, options.profile ?? io.env.AWS_PROFILE, { roleArn: target.service.roleArn });
+  const clock = deps.clock ?? systemClock;
+  const pacer = deps.pacer ?? new AdaptivePacer(clock);
+  const clients = pacedClients(await makeClients(region, options.profile ?? io.env.AWS_PROFILE, { roleArn: target.service.roleArn }), pacer);
   const choice = { json: Boolean(options.json), stream: io.stdout, isTTY: Boolean(io.stdout.isTTY), env: io.env };
   const baseReporter = await createReporter(choice);
   const interrupts = installInterrupts(io, deps.exitNow ?? ((code) => process.exit(code)), { json: options.json });
   const watched = interrupts.watch(baseReporter);
-  const clock = deps.clock ?? systemClock;
   const notifier = notify
     ? new NotifyingReporter(
         watched,
@@ -119,6 +124,7 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
     detach: interrupts.detach,
     ...(deps.registryFetch ? { registry: { fetch: deps.registryFetch } } : {}),
     lint: deps.lint ?? ((template, lintRegion) => runCfnLint(template, lintRegion, io.env)),
+    pacer,
   };
   const close = () => {
     interrupts.dispose();

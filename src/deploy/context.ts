@@ -4,6 +4,7 @@ import type { TemplateLinter } from '../compose/cfn-lint.js';
 import type { Reporter } from '../report/events.js';
 import { withThrottleRetry, type RetryOptions } from '../aws/retry.js';
 import type { Fetch } from '../registry/transport.js';
+import type { CallPacer } from '../aws/pacer.js';
 
 export interface DeployContext {
   clients: AwsClients;
@@ -22,6 +23,11 @@ export interface DeployContext {
   registry?: { fetch?: Fetch; timeoutMs?: number };
   /** cfn-lint for the offline checks; absent: shipper's own checks only. */
   lint?: TemplateLinter;
+  /**
+   * The pacer `clients` are paced by (pacedClients): contexts that share clients share it, so
+   * many deploys from one process slow down together when AWS throttles them.
+   */
+  pacer?: CallPacer;
 }
 
 /** Every AWS call goes through here: throttling slows a deploy down, it never fails it. */

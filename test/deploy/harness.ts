@@ -5,7 +5,7 @@
 import { loadServiceEnvironment } from '../../src/descriptor/load.js';
 import { composeStack } from '../../src/compose/stack.js';
 import type { CliDependencies } from '../../src/cli/session.js';
-import { SimCloud } from '../sim/cloud.js';
+import { SimCloud, type SimCloudOptions } from '../sim/cloud.js';
 import { SimPublicRegistry } from '../sim/registry.js';
 import { cli, type CliRun } from '../helpers/cli.js';
 import { exampleDescriptor, exampleDir } from '../helpers/paths.js';
@@ -30,10 +30,12 @@ export interface WorldOptions {
   liveDesiredCapacity?: number;
   descriptor?: string;
   env?: string;
+  /** More options for the simulated account (throttling, say). */
+  sim?: SimCloudOptions;
 }
 
 export function world(opts: WorldOptions = {}): World {
-  const cloud = new SimCloud({ start: '2026-11-23T06:25:30Z' });
+  const cloud = new SimCloud({ start: '2026-11-23T06:25:30Z', ...opts.sim });
   cloud.ecr.addImage('hello', 'v1', DIGEST_V1).addImage('hello', 'v2', DIGEST_V2).addImage('hello', 'v3', DIGEST_V3);
   let oldGroup: string | undefined;
   const registry = SimPublicRegistry.serving(loadServiceEnvironment({ file: opts.descriptor ?? exampleDescriptor, env: opts.env ?? 'test' }).service);

@@ -12,6 +12,13 @@ interface Step {
   run: () => void;
 }
 
+/** A task asleep until `at` (concurrent mode). */
+interface Sleeper {
+  at: number;
+  seq: number;
+  wake: () => void;
+}
+
 export class FakeClock implements Clock {
   private current: number;
   private steps: Step[] = [];
@@ -19,6 +26,9 @@ export class FakeClock implements Clock {
   /** Total simulated milliseconds spent sleeping (what a benchmark wants to know). */
   sleptMs = 0;
   sleeps = 0;
+  private concurrent = false;
+  private sleepers: Sleeper[] = [];
+  private idleCheckArmed = false;
 
   constructor(start: Date | string = '2024-05-06T06:25:30Z') {
     this.current = new Date(start).getTime();
@@ -45,9 +55,22 @@ export class FakeClock implements Clock {
     return this.steps.length;
   }
 
+  /**
+   * Many tasks at once (thirty deploys in one process): a sleep no longer moves time by itself.
+   * Each sleeper waits for its wake-up time; once every task is waiting (nothing left to run
+   * before the event loop's next turn), time jumps to the earliest wake-up, running the
+   * simulated cloud's steps due on the way. Simulated time is then the elapsed time of the
+   * slowest task, not the sum of everybody's sleeps. Tasks must not wait on real I/O meanwhile.
+   */
+  runConcurrently(): this {
+    this.concurrent = true;
+    return this;
+  }
+
   async sleep(ms: number, signal?: AbortSignal): Promise<void> {
     this.sleeps++;
     if (signal?.aborted) return;
+    if (this.concurrent) return this.sleepConcurrently(ms, signal);
     const start = this.current;
     this.advance(Math.max(0, ms), signal);
     this.sleptMs += this.current - start;
@@ -60,8 +83,55 @@ export class FakeClock implements Clock {
    * like a sleep, but is not counted as one.
    */
   async pass(ms: number): Promise<void> {
+    // Running concurrently, a call's latency is a wait like any other: others run meanwhile.
+    if (this.concurrent) return this.sleepConcurrently(ms, undefined, false);
     this.advance(Math.max(0, ms));
     await Promise.resolve();
+  }
+
+  private sleepConcurrently(ms: number, signal?: AbortSignal, counted = true): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const sleeper: Sleeper = { at: this.current + Math.max(0, ms), seq: this.seq++, wake: () => undefined };
+      const onAbort = () => {
+        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+        resolve();
+      };
+      sleeper.wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        if (counted) this.sleptMs += Math.max(0, ms);
+        resolve();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.sleepers.push(sleeper);
+      this.armIdleCheck();
+    });
+  }
+
+  /** After the current turn's promise chains have all run (setImmediate), wake the earliest sleepers. */
+  private armIdleCheck(): void {
+    if (this.idleCheckArmed) return;
+    this.idleCheckArmed = true;
+    setImmediate(() => {
+      this.idleCheckArmed = false;
+      this.wakeEarliest();
+      if (this.sleepers.length > 0) this.armIdleCheck();
+    });
+  }
+
+  private wakeEarliest(): void {
+    if (this.sleepers.length === 0) return;
+    const at = Math.min(...this.sleepers.map((s) => s.at));
+    // The cloud's own steps due before (or at) the wake-up run first, in order.
+    for (;;) {
+      const next = this.nextDue(at);
+      if (!next) break;
+      this.current = Math.max(this.current, next.at);
+      next.run();
+    }
+    this.current = Math.max(this.current, at);
+    const due = this.sleepers.filter((s) => s.at <= this.current).sort((a, b) => a.seq - b.seq);
+    this.sleepers = this.sleepers.filter((s) => s.at > this.current);
+    for (const s of due) s.wake();
   }
 
   /** Moves time forward, running due steps; stops early if `signal` is aborted by a step. */

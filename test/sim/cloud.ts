@@ -15,6 +15,8 @@ import { SimCloudFormation } from './cloudformation.js';
 import { FakeClock } from './clock.js';
 import { SimEcr } from './ecr.js';
 import { FaultInjector } from './faults.js';
+import { ApiThrottle } from './throttle.js';
+import { AWS_THROTTLE_RATES, type ThrottleRate } from './throttle-rates.js';
 import { AutoScalingService, type GroupMutation, type InstanceScript, type LaunchFailureScript } from './instances.js';
 import { SimRandom } from './random.js';
 import type { SimWorld } from './resource-work.js';
@@ -34,6 +36,13 @@ export interface SimCloudOptions {
   callerArn?: string;
   /** Each API call takes this long in simulated time (see latency.ts); instant when unset. */
   apiLatency?: ApiLatency;
+  /**
+   * Throttle calls as AWS does (token buckets, throttle-rates.ts): `true` for AWS's rates, a
+   * table of rates, or an ApiThrottle shared with other simulated accounts or Regions.
+   */
+  throttle?: boolean | Readonly<Record<string, ThrottleRate>> | ApiThrottle;
+  /** Time moves only when every task waits (see FakeClock.runConcurrently): for many deploys at once. */
+  concurrent?: boolean;
 }
 
 /** What an instance does when no script is queued: signal SUCCESS when the fixture's did. */
@@ -47,6 +56,8 @@ export class SimCloud {
   readonly timings: Timings;
   readonly calls = new CallCounter();
   readonly faults = new FaultInjector();
+  /** AWS's request throttling; absent unless asked for (SimCloudOptions.throttle). */
+  readonly throttle?: ApiThrottle;
   readonly autoScaling: AutoScalingService;
   readonly cloudFormation: SimCloudFormation;
   readonly ecr: SimEcr;
@@ -63,6 +74,9 @@ export class SimCloud {
     this.account = opts.account ?? '123456789012';
     this.region = opts.region ?? 'eu-west-1';
     this.clock = new FakeClock(opts.start);
+    if (opts.concurrent) this.clock.runConcurrently();
+    if (opts.throttle instanceof ApiThrottle) this.throttle = opts.throttle;
+    else if (opts.throttle) this.throttle = new ApiThrottle(() => this.clock.nowMs(), opts.throttle === true ? AWS_THROTTLE_RATES : opts.throttle);
     this.random = new SimRandom(opts.seed);
     this.timings = { ...FIXTURE_TIMINGS, ...opts.timings };
     this.callerArn = opts.callerArn ?? `arn:aws:sts::${this.account}:assumed-role/deployer/buildkite`;
@@ -123,7 +137,7 @@ export class SimCloud {
     return groupName === undefined ? [...this.autoScaling.audit] : this.autoScaling.mutationsOf(groupName);
   }
 
-  /** The clients a deploy uses: every call is counted, may meet an injected fault, and returns a copy. */
+  /** The clients a deploy uses: every call is counted, may meet an injected fault or throttling, and returns a copy. */
   clients(): AwsClients {
     const getCallerIdentity = async (): Promise<sts.GetCallerIdentityCommandOutput> =>
       ({ Account: this.account, Arn: this.callerArn, UserId: 'AROAEXAMPLEID:buildkite' }) as sts.GetCallerIdentityCommandOutput;
@@ -160,6 +174,7 @@ export class SimCloud {
         this.calls.record(call, this.clock.nowMs());
         try {
           this.faults.check(call);
+          this.throttle?.check(call, this.account, this.region);
           // A copy, so a caller can never reach into (or be surprised by) simulated state; call
           // options (an abort signal) are passed as they are.
           return structuredClone(await (impl as (i: unknown, o?: unknown) => Promise<unknown>)(structuredClone(input ?? {}), options));
