@@ -168,6 +168,9 @@ describe('shipper deploy against moto_server', () => {
   });
 });
 
+// Several deploys and a rollback against a real server: each follows its stack to the end.
+const SEVERAL_DEPLOYS_MS = 180_000;
+
 describe('release history against moto_server', () => {
   const shipper = (...args: string[]) => local.shipper([...args, '--env', LOCAL_ENV, '-f', local.descriptor]);
   const history = async () => JSON.parse((await shipper('releases', '--json')).stdout) as { live: number | null; releases: Array<Record<string, unknown>>; unreadable: string[] };
@@ -199,7 +202,7 @@ describe('release history against moto_server', () => {
     const status = JSON.parse((await shipper('status', '--json')).stdout);
     expect(status).toMatchObject({ stackName: STACK, stackStatus: 'UPDATE_COMPLETE', live: { number: 3 }, image: { tag: 'v1' } });
     expect(status.group.instances.length).toBeGreaterThan(0);
-  });
+  }, SEVERAL_DEPLOYS_MS);
 
   it('refuses a rollback target that never went live, listing what can be rolled back to, and changes nothing', async () => {
     expect((await deploy('v1')).code).toBe(0);
@@ -209,5 +212,5 @@ describe('release history against moto_server', () => {
     expect(refused.stderr).toMatch(/no release of tag "v7" ever went live[\s\S]*#1 +v1/);
     expect(outputs(await describeStack(local))).toMatchObject({ ImageTag: 'v2' });
     expect((await history()).releases).toHaveLength(2);
-  });
+  }, SEVERAL_DEPLOYS_MS);
 });
