@@ -26,6 +26,8 @@ export interface PolicyScope {
   credentialParameters: string[];
   /** …and the Secrets Manager secrets behind those references. */
   credentialSecrets: string[];
+  /** An environment with short-lived instances: their stacks, release history and log groups, by prefix. */
+  instances?: { stackNamePattern: string; parameterPattern: string; logGroupPatterns: string[] };
   /** Passed to CloudFormation as the stack's service role: the deployer must be allowed to pass it. */
   cloudFormationRoleArn?: string;
 }
@@ -35,18 +37,19 @@ export type Permission =
   | { action: string; resources: (s: PolicyScope) => string[]; /** A further action AWS checks for the same call. */ implies?: { action: string; resources: (s: PolicyScope) => string[] } }
   | { none: string };
 
-const stack = (s: PolicyScope) => [`arn:${s.partition}:cloudformation:${s.region}:${s.account}:stack/${s.stackName}/*`];
+const stack = (s: PolicyScope) => [s.stackName, ...(s.instances ? [s.instances.stackNamePattern] : [])].map((name) => `arn:${s.partition}:cloudformation:${s.region}:${s.account}:stack/${name}/*`);
 /** Describe and list actions of Auto Scaling and Elastic Load Balancing support no resource-level permissions. */
 const anyResource = () => ['*'];
 const parameterArn = (s: PolicyScope, name: string) => `arn:${s.partition}:ssm:${s.region}:${s.account}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
-const parameters = (s: PolicyScope) => s.parameters.map((name) => parameterArn(s, name));
+const parameters = (s: PolicyScope) => [...s.parameters, ...(s.instances ? [s.instances.parameterPattern] : [])].map((name) => parameterArn(s, name));
 // A secret read through Parameter Store's reference is authorized by name pattern, and by Secrets Manager on the secret itself.
 const credentialParameters = (s: PolicyScope) =>
   s.credentialParameters.map((name) => (name.startsWith('/aws/reference/secretsmanager/') ? parameterArn(s, '/aws/reference/secretsmanager/*') : parameterArn(s, name)));
 const credentialSecrets = (s: PolicyScope) => s.credentialSecrets;
 const repositories = (s: PolicyScope) => s.repositories.map((r) => `arn:${s.partition}:ecr:${r.region}:${r.account}:repository/${r.name}`);
-const logGroups = (s: PolicyScope) => s.logGroups.map((g) => `arn:${s.partition}:logs:${s.region}:${s.account}:log-group:${g}`);
-const bootLogStreams = (s: PolicyScope) => [`arn:${s.partition}:logs:${s.region}:${s.account}:log-group:${s.bootLogGroup}:log-stream:boot/*`];
+const logGroups = (s: PolicyScope) => [...s.logGroups, ...(s.instances?.logGroupPatterns ?? [])].map((g) => `arn:${s.partition}:logs:${s.region}:${s.account}:log-group:${g}`);
+const bootLogStreams = (s: PolicyScope) =>
+  [s.bootLogGroup, ...(s.instances?.logGroupPatterns ?? [])].map((g) => `arn:${s.partition}:logs:${s.region}:${s.account}:log-group:${g}:log-stream:boot/*`);
 
 export const DEPLOYER_PERMISSIONS = {
   CloudFormationApi: {
@@ -77,6 +80,8 @@ export const DEPLOYER_PERMISSIONS = {
   } satisfies Record<keyof SsmApi, Permission>,
   LoadBalancingApi: {
     describeTargetHealth: { action: 'elasticloadbalancing:DescribeTargetHealth', resources: anyResource },
+    // Only an environment with instances reads the listener's rules (to pick a free priority).
+    describeRules: { action: 'elasticloadbalancing:DescribeRules', resources: (s) => (s.instances ? ['*'] : []) },
   } satisfies Record<keyof LoadBalancingApi, Permission>,
   RetainedLogGroupsApi: {
     // DescribeLogGroups is authorized on the account's log groups, not on the one asked for.

@@ -20,12 +20,17 @@ import type { CliIo } from './io.js';
 import { channelsFor } from '../notify/channels.js';
 import { NotifyingReporter, type NoteContext } from '../notify/notifier.js';
 import { readSecretValue, secretRefLabel } from '../registry/credentials.js';
+import { resolveTarget } from '../instances/resolve.js';
 
 export interface SessionOptions {
   env: string;
   file?: string;
   profile?: string;
   json?: boolean;
+  /** A short-lived instance of the environment (`--instance pr-123`) instead of its main stack. */
+  instance?: string;
+  /** The instance's time to live (`--ttl 3d`), deploy only. */
+  ttl?: string;
 }
 
 /** Seams for tests: in-process runs pass a simulated cloud and a fake clock. */
@@ -59,7 +64,7 @@ export interface Session {
 
 /** `notify`: who deploys what, when the command sends the descriptor's notifications (deploy does). */
 export async function openSession(options: SessionOptions, io: CliIo, deps: CliDependencies = {}, notify?: Omit<NoteContext, 'service' | 'environment'>): Promise<Session> {
-  const target = loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd });
+  const target = resolveTarget(loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd }), options);
   // The environment's region is the only one: the template, the boot script and the clients agree on it.
   const region = target.service.region;
   const makeClients = deps.clients ?? (async (r: string, p?: string, role?: { roleArn?: string }) => (await import('../aws/sdk-factory.js')).createAwsClients({ region: r, profile: p, env: io.env, roleArn: role?.roleArn }));
