@@ -99,7 +99,8 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
     let warnings: string[];
     try {
       const failure = err === undefined ? undefined : describeFailure(err, io.env);
-      warnings = await ci.publish({ service: target.service.service, env: target.env }, outcome.outcome(failure));
+      // An instance has its own annotation and meta-data (shipper:test-pr-123:release), never the main stack's.
+      warnings = await ci.publish({ service: target.service.service, env: target.instance ? `${target.env}-${target.instance.name}` : target.env }, outcome.outcome(failure));
     } catch (failure) {
       warnings = [`could not tell the CI how this ended: ${(failure as Error).message}`];
     }

@@ -32,7 +32,7 @@ export function instanceTarget(main: ServiceEnvironment, request: { name: string
   const { name } = request;
   checkInstanceName(name);
   const declared = main.service.instances;
-  const where = main.locateKey?.(['instances']);
+  const where = main.locateKey?.(['protected']);
   if (main.service.protected) {
     throw new BadInputError({
       ...(where ? { location: where } : {}),
