@@ -11,7 +11,7 @@ export function instancesPolicyScope(main: ServiceEnvironment): NonNullable<Poli
   const anyInstance = '*';
   return {
     stackNamePattern: instanceStackName(main.stackName, anyInstance),
-    parameterPattern: historyParameterNames(service.service, env, anyInstance).releases.replace(/\/releases$/, '/*'),
+    parameterPattern: historyParameterNames(service.service, env, anyInstance).releases.replace(/\*\/releases$/, '*'),
     logGroupPatterns: [...new Set([instanceLogGroupName(appLogGroupName(service, env), anyInstance), prometheusLogGroupName(service, env, anyInstance)])].filter(
       (pattern, _i, all) => !all.some((other) => other !== pattern && other.endsWith('*') && pattern.startsWith(other.slice(0, -1))),
     ).sort(),
