@@ -92,6 +92,7 @@ describe('shipper deploy --instance', () => {
     const run = await deployInstance(w, 'pr-123', '--image-tag', 'v3', '--ttl', '5d');
     expect(run.code).toBe(ExitCode.ok);
     expect(run.stdout).toMatch(/listener rule priority 122 for pr-123\.hello\.test\.example\.com \(kept from the stack\)/);
+    expect(run.stdout).toMatch(/Follow it with: shipper watch --env test --instance pr-123 --wait-cleanup/);
     const second = await stackOf(w, 'hello-test-pr-123');
     expect(param(second, 'ListenerRulePriority')).toBe('122');
     expect(param(second, 'ImageDigest')).toBe(DIGEST_V3);
@@ -116,6 +117,17 @@ describe('shipper deploy --instance', () => {
 });
 
 describe('an instance addressed by status, releases and rollback', () => {
+  it('plan --instance previews the instance\'s first create with its priority and tags, and changes nothing', async () => {
+    const w = instanceWorld();
+    const run = await w.run(['plan', '--env', 'test', '--instance', 'pr-9', '--image-tag', 'v2', '--json']);
+    expect(run.code).toBe(ExitCode.ok);
+    const plan = JSON.parse(run.stdout);
+    expect(plan).toMatchObject({ stackName: 'hello-test-pr-9', env: 'test', instance: 'pr-9', operation: 'create' });
+    expect(plan.parameters).toEqual(expect.arrayContaining([{ name: 'ListenerRulePriority', new: '121' }]));
+    expect(w.cloud.loadBalancing.rulesOf(LISTENER).map((r) => r.priority)).toEqual([120]);
+  });
+
+
   it('keeps a release history of its own, apart from the main stack\'s', async () => {
     const w = instanceWorld();
     expect((await w.run(['deploy', '--env', 'test', '--image-tag', 'v2'])).code).toBe(ExitCode.ok);
