@@ -363,8 +363,8 @@ export interface ServiceEnvironment {
   locateKey?(keyPath: readonly string[]): { file: string; line?: number; column?: number };
 }
 
-export type { InstanceTarget } from '../instances/target.js';
-import type { InstanceTarget } from '../instances/target.js';
+export type { InstanceTarget } from '../instances/instance-target.js';
+import type { InstanceTarget } from '../instances/instance-target.js';
 
 export interface LoadedFragment {
   path: string;

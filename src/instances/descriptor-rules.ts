@@ -4,7 +4,14 @@
  * the load balancer (a listener rule of its own, on a host name of its own).
  */
 import type { ResolvedService } from '../descriptor/schema.js';
-import type { RuleProblem } from '../descriptor/service-rules.js';
+
+/** The shape of the descriptor's rule problems (service-rules.ts), a key path inside the resolved service. */
+interface RuleProblem {
+  path: string[];
+  message: string;
+  expected?: string;
+  hint?: string;
+}
 
 export function instanceRuleProblems(service: ResolvedService): RuleProblem[] {
   if (!service.instances) return [];

@@ -9,18 +9,7 @@ import type { ResolvedService, ServiceEnvironment } from '../descriptor/schema.j
 import { INSTANCE_NAME, instanceStackName } from './identity.js';
 import { parseTtl, TTL_EXAMPLES } from './ttl.js';
 
-export interface InstanceTarget {
-  /** e.g. pr-123 */
-  name: string;
-  /** The environment's main stack, e.g. hello-test. */
-  mainStackName: string;
-  /** How long the instance lives from this deploy on (--ttl, else the descriptor's instances.ttl). */
-  ttlMs: number;
-  /** The instance's host name (DNS record and listener rule), when the service has one. */
-  hostName?: string;
-  /** Whether the main listener rule matches on a host header: decides where the instance's priority is looked for. */
-  mainHasHostHeader: boolean;
-}
+export type { InstanceTarget } from './instance-target.js';
 
 /** The default size of an instance's group: one instance, room for a second. */
 const INSTANCE_CAPACITY = { min: 1, desired: 1, max: 2 };
