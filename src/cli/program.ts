@@ -181,6 +181,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
         '  shipper logs --env prod --since 1h --container app',
         '  shipper logs --env prod --follow --instance i-0abc123def4567890',
         '  shipper logs --env test --container boot --json',
+        '  shipper logs --env test --instance pr-123          # a short-lived instance\'s logs',
       ].join('\n'),
     )
     .action(async (opts) => {

@@ -86,7 +86,8 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
             return value;
           },
         }),
-        { service: target.service.service, environment: target.env, ...notify },
+        // An instance's deploys are announced as such (test/pr-123), never as the environment's own.
+        { service: target.service.service, environment: target.instance ? `${target.env}/${target.instance.name}` : target.env, ...notify },
         { boundMs: deps.notifyBoundMs, now: () => clock.now() },
       )
     : undefined;

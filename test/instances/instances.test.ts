@@ -7,6 +7,9 @@ import { ExitCode } from '../../src/errors.js';
 import { candidatePriorities, pickFreePriority, priorityInUse } from '../../src/instances/listener-priority.js';
 import { ownerTag } from '../../src/instances/stack-settings.js';
 import { parseTtl } from '../../src/instances/ttl.js';
+import { loadServiceEnvironment } from '../../src/descriptor/load.js';
+import { resolveTarget } from '../../src/instances/resolve.js';
+import { logSources } from '../../src/logs/query.js';
 import { cli } from '../helpers/cli.js';
 import { cfnLintErrors } from '../helpers/cfn-lint.js';
 import { editedExample } from '../helpers/temp-service.js';
@@ -62,6 +65,16 @@ describe('render --instance (offline)', () => {
     const run = await render(withInstances(block), '--instance', 'pr-1');
     expect(run.code).toBe(ExitCode.badInput);
     expect(run.stderr).toMatch(message);
+  });
+});
+
+describe('logs of an instance', () => {
+  it("reads the instance's own log group, never the main stack's", () => {
+    const dir = withInstances();
+    const main = loadServiceEnvironment({ env: 'test', cwd: dir });
+    const instance = resolveTarget(main, { instance: 'pr-123' });
+    expect(logSources(main, {}).query.logGroupName).toBe('/shipper/hello/test');
+    expect(logSources(instance, {}).query.logGroupName).toBe('/shipper/hello/test/instances/pr-123');
   });
 });
 
