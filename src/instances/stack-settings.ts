@@ -53,7 +53,11 @@ function tagValue(text: string): string {
   return text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '-').slice(0, 256);
 }
 
-/** The first create of an instance lost its priority to a concurrent deploy: worth planning again with a fresh one. */
+/**
+ * The first create of an instance lost its priority to a concurrent deploy (and rolled back to
+ * ROLLBACK_COMPLETE): worth creating again on a fresh one. An update keeps its priority, so a
+ * collision there would only repeat: it is reported as it is.
+ */
 export function lostPriorityRace(target: ServiceEnvironment, err: unknown): boolean {
-  return Boolean(target.instance) && err instanceof DeployRolledBackError && priorityInUse(err.message) !== undefined;
+  return Boolean(target.instance) && err instanceof DeployRolledBackError && /\(ROLLBACK_COMPLETE\)/.test(err.message) && priorityInUse(err.message) !== undefined;
 }

@@ -103,6 +103,20 @@ describe('shipper deploy --instance', () => {
     expect(w.cloud.loadBalancing.rulesOf(LISTENER).map((r) => r.priority)).toEqual([120, 122]);
   });
 
+  it('a failed first create rolls the instance back; the main stack never notices and the next step names the instance', async () => {
+    const w = instanceWorld();
+    w.cloud.scriptInstances([{ signal: 'FAILURE', afterSeconds: 150 }]);
+    const run = await deployInstance(w, 'pr-123', '--image-tag', 'v2');
+    expect(run.code).toBe(ExitCode.deployRolledBack);
+    expect(run.stdout + run.stderr).toMatch(/shipper deploy --env test --instance pr-123 --image-tag <tag>/);
+    expect((await stackOf(w, 'hello-test-pr-123')).StackStatus).toBe('ROLLBACK_COMPLETE');
+    // The rule it created is gone with the rollback; only the main rule is left.
+    expect(w.cloud.loadBalancing.rulesOf(LISTENER).map((r) => r.priority)).toEqual([120]);
+    expect(touchesOf(w.cloud, w.oldGroup)).toEqual([]);
+    const instance = JSON.parse((await w.run(['releases', '--env', 'test', '--instance', 'pr-123', '--json'])).stdout);
+    expect(instance.releases.map((r: { outcome: string }) => r.outcome)).toEqual(['rolled-back']);
+  });
+
   it('two instances deployed at once race for one priority: the loser meets PriorityInUse, rolls back and is created again on the next free one', async () => {
     const w = instanceWorld();
     const [a, b] = await Promise.all([deployInstance(w, 'pr-1', '--image-tag', 'v2'), deployInstance(w, 'pr-2', '--image-tag', 'v2')]);
