@@ -54,6 +54,8 @@ export interface SsmApi {
 
 export interface LoadBalancingApi {
   describeTargetHealth(input: elbv2.DescribeTargetHealthCommandInput): Promise<Out<elbv2.DescribeTargetHealthCommandOutput>>;
+  /** The listener's rules (paginated with Marker): an instance's deploy picks a free priority among them. */
+  describeRules(input: elbv2.DescribeRulesCommandInput): Promise<Out<elbv2.DescribeRulesCommandOutput>>;
 }
 
 /** Log groups a failed first create left behind (DeletionPolicy: Retain), found and removed on the next create. */
@@ -82,7 +84,7 @@ export interface AwsClients {
   ecr: EcrApi;
   sts: StsApi;
   ssm: SsmApi;
-  /** Target health for `status`; optional because deploys never need it. */
+  /** Target health for `status` and the listener's rules for an instance's deploy; optional because other deploys never need it. */
   elbv2?: LoadBalancingApi;
   /** CloudWatch Logs, for log groups retained by a failed first create; absent means none are looked for. */
   retainedLogGroups?: RetainedLogGroupsApi;

@@ -26,14 +26,10 @@ export interface PolicyScope {
   credentialParameters: string[];
   /** …and the Secrets Manager secrets behind those references. */
   credentialSecrets: string[];
+  /** An environment with short-lived instances: their stacks, release history and log groups, by prefix. */
+  instances?: { stackNamePattern: string; parameterPattern: string; logGroupPatterns: string[] };
   /** Passed to CloudFormation as the stack's service role: the deployer must be allowed to pass it. */
   cloudFormationRoleArn?: string;
-  /**
-   * Short-lived instances (`<stack>-<instance>`), in environments that may have them (never a
-   * protected one): their stacks, their release history parameters (a pattern), and their log
-   * groups, recognised by the `shipper:stack` tag CloudFormation puts on them.
-   */
-  instances?: { stackPattern: string; parameterPattern: string };
 }
 
 /** One client method: the IAM action it needs and on what, or why it needs none. */
@@ -41,8 +37,7 @@ export type Permission =
   | { action: string; resources: (s: PolicyScope) => string[]; /** A further action AWS checks for the same call. */ implies?: { action: string; resources: (s: PolicyScope) => string[] } }
   | { none: string };
 
-const stackArn = (s: PolicyScope, name: string) => `arn:${s.partition}:cloudformation:${s.region}:${s.account}:stack/${name}/*`;
-const stack = (s: PolicyScope) => [stackArn(s, s.stackName), ...(s.instances ? [stackArn(s, s.instances.stackPattern)] : [])];
+const stack = (s: PolicyScope) => [s.stackName, ...(s.instances ? [s.instances.stackNamePattern] : [])].map((name) => `arn:${s.partition}:cloudformation:${s.region}:${s.account}:stack/${name}/*`);
 /** Describe and list actions of Auto Scaling and Elastic Load Balancing support no resource-level permissions. */
 const anyResource = () => ['*'];
 const parameterArn = (s: PolicyScope, name: string) => `arn:${s.partition}:ssm:${s.region}:${s.account}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
@@ -54,8 +49,9 @@ const credentialParameters = (s: PolicyScope) =>
   s.credentialParameters.map((name) => (name.startsWith('/aws/reference/secretsmanager/') ? parameterArn(s, '/aws/reference/secretsmanager/*') : parameterArn(s, name)));
 const credentialSecrets = (s: PolicyScope) => s.credentialSecrets;
 const repositories = (s: PolicyScope) => s.repositories.map((r) => `arn:${s.partition}:ecr:${r.region}:${r.account}:repository/${r.name}`);
-const logGroups = (s: PolicyScope) => s.logGroups.map((g) => `arn:${s.partition}:logs:${s.region}:${s.account}:log-group:${g}`);
-const bootLogStreams = (s: PolicyScope) => [`arn:${s.partition}:logs:${s.region}:${s.account}:log-group:${s.bootLogGroup}:log-stream:boot/*`];
+const logGroups = (s: PolicyScope) => [...s.logGroups, ...(s.instances?.logGroupPatterns ?? [])].map((g) => `arn:${s.partition}:logs:${s.region}:${s.account}:log-group:${g}`);
+const bootLogStreams = (s: PolicyScope) =>
+  [s.bootLogGroup, ...(s.instances?.logGroupPatterns ?? [])].map((g) => `arn:${s.partition}:logs:${s.region}:${s.account}:log-group:${g}:log-stream:boot/*`);
 
 export const DEPLOYER_PERMISSIONS = {
   CloudFormationApi: {
@@ -91,6 +87,8 @@ export const DEPLOYER_PERMISSIONS = {
   } satisfies Record<keyof SsmApi, Permission>,
   LoadBalancingApi: {
     describeTargetHealth: { action: 'elasticloadbalancing:DescribeTargetHealth', resources: anyResource },
+    // Only an environment with instances reads the listener's rules (to pick a free priority).
+    describeRules: { action: 'elasticloadbalancing:DescribeRules', resources: (s) => (s.instances ? ['*'] : []) },
   } satisfies Record<keyof LoadBalancingApi, Permission>,
   RetainedLogGroupsApi: {
     // DescribeLogGroups is authorized on the account's log groups, not on the one asked for.
@@ -168,7 +166,7 @@ export function deployerPolicy(scope: PolicyScope): PolicyDocument {
       Effect: 'Allow',
       Action: ['logs:DeleteLogGroup', 'logs:ListTagsForResource'],
       Resource: [`arn:${scope.partition}:logs:${scope.region}:${scope.account}:log-group:*`],
-      Condition: { StringLike: { 'aws:ResourceTag/shipper:stack': scope.instances.stackPattern } },
+      Condition: { StringLike: { 'aws:ResourceTag/shipper:stack': scope.instances.stackNamePattern } },
     });
   }
   return { Version: '2012-10-17', Statement: statements.sort((a, b) => a.Sid.localeCompare(b.Sid)) };

@@ -125,6 +125,10 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
         const { mod, client } = await loadBalancing();
         return client.send(new mod.DescribeTargetHealthCommand(i));
       },
+      describeRules: async (i) => {
+        const { mod, client } = await loadBalancing();
+        return client.send(new mod.DescribeRulesCommand(i));
+      },
     },
   };
 }

@@ -5,7 +5,7 @@ import type { CliIo } from './io.js';
 import type { Session } from './session.js';
 
 export function releaseStore(session: Session): ReleaseStore {
-  return new ReleaseStore(session.ctx.clients.ssm, session.ctx.clock, session.target.service.service, session.target.env);
+  return new ReleaseStore(session.ctx.clients.ssm, session.ctx.clock, session.target.service.service, session.target.env, session.target.instance?.name);
 }
 
 export function whoIsDeploying(io: CliIo, options: { commit?: string; branch?: string }): (callerArn?: string) => Provenance {

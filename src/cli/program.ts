@@ -42,6 +42,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .addHelpText('after', EXIT_CODES_HELP);
 
   const fileOption = () => new Option('-f, --file <path>', 'service descriptor').default('shipper.yml');
+  const instanceOption = () => new Option('--instance <name>', 'a short-lived instance of the environment (e.g. pr-123) instead of its main stack; see README "Short-lived environments per branch"');
   const envOption = () => new Option('-e, --env <name>', 'environment from the descriptor (e.g. test)').makeOptionMandatory();
 
   program
@@ -55,6 +56,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('--resolve-images', "pin sidecar images by asking their registries (and ECR) for the tags' digests; without it render is offline and lists the unresolved tags")
     .option('--profile <profile>', 'AWS profile for --resolve-images (ECR images, registry credentials)')
+    .addOption(instanceOption())
     .action(async (opts) => {
       const { renderCommand } = await import('./commands/render.js');
       result = await renderCommand(opts, io, deps);
@@ -70,12 +72,14 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       result = await validateCommand(opts, io);
     });
 
-  const awsOptions = (command: Command, json = 'print one JSON event per line (NDJSON) instead of text; a failure ends with an error event') =>
+  const awsOptions = (command: Command, json = 'print one JSON event per line (NDJSON) instead of text; a failure ends with an error event', instance = true) => {
     command
       .addOption(envOption())
       .addOption(fileOption())
       .option('--profile <profile>', 'AWS profile (default: the standard credential chain)')
       .option('--json', json);
+    return instance ? command.addOption(instanceOption()) : command;
+  };
 
   awsOptions(
     program
@@ -93,7 +97,8 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .option('--commit <sha>', 'git commit being deployed (default: from CI variables or git)')
     .option('--branch <name>', 'git branch being deployed (default: from CI variables or git)')
     .option('--no-bake', 'skip the bake for an emergency fix: live as soon as the new group is healthy, no alarm can roll it back (needs --yes on protected environments; recorded in the release history)')
-    .addHelpText('after', '\nExamples:\n  shipper deploy --env test --image-tag v42\n  shipper deploy --env prod --image-tag v42 --yes --timeout 30m   # in CI\n\nNotifications (descriptor key `notifications`: webhooks, newRelic, snsTopicArns) are sent\nconcurrently and awaited at most 5 s; a failing one is a warning, never a different exit code.\nNEW_RELIC_API_KEY is the New Relic API key unless the descriptor names a secret for it.')
+    .option('--ttl <duration>', "with --instance: how long the instance lives from this deploy on (e.g. 3d, 12h; default: the environment's instances.ttl)")
+    .addHelpText('after', '\nExamples:\n  shipper deploy --env test --image-tag v42\n  shipper deploy --env test --instance pr-123 --image-tag pr-123-abc1234 --ttl 2d   # a copy for a branch\n  shipper deploy --env prod --image-tag v42 --yes --timeout 30m   # in CI\n\nNotifications (descriptor key `notifications`: webhooks, newRelic, snsTopicArns) are sent\nconcurrently and awaited at most 5 s; a failing one is a warning, never a different exit code.\nNEW_RELIC_API_KEY is the New Relic API key unless the descriptor names a secret for it.')
     .action(async (opts) => {
       const { deployCommand } = await import('./commands/deploy.js');
       result = await deployCommand(opts, io, deps);
@@ -158,11 +163,11 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       result = await watchCommand(opts, io, deps);
     });
 
-  awsOptions(program.command('logs').description("the service's CloudWatch logs (app, sidecars, boot), oldest first, one line each with time, instance and container"), 'print one JSON object per line: {time, instance, container, message}')
+  awsOptions(program.command('logs').description("the service's CloudWatch logs (app, sidecars, boot), oldest first, one line each with time, instance and container"), 'print one JSON object per line: {time, instance, container, message}', false)
     .option('--since <duration>', 'how far back to start (e.g. 10m, 1h, 2h30m)', '10m')
     .option('--follow', 'keep polling for new lines until Ctrl-C (which ends it normally, exit 0)')
     .option('--container <name>', 'only this container: app, log-router, metrics-collector, reverse-proxy, a custom sidecar, or boot (the boot script)')
-    .option('--instance <id>', 'only this instance (i-...)')
+    .option('--instance <id>', 'only this EC2 instance (i-...); any other name is a short-lived instance of the environment (e.g. pr-123), whose logs are read instead')
     .addHelpText(
       'after',
       [
@@ -177,6 +182,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
         '  shipper logs --env prod --since 1h --container app',
         '  shipper logs --env prod --follow --instance i-0abc123def4567890',
         '  shipper logs --env test --container boot --json',
+        '  shipper logs --env test --instance pr-123          # a short-lived instance\'s logs',
       ].join('\n'),
     )
     .action(async (opts) => {

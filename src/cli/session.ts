@@ -22,12 +22,17 @@ import { NotifyingReporter, type NoteContext } from '../notify/notifier.js';
 import { readSecretValue, secretRefLabel } from '../registry/credentials.js';
 import { AdaptivePacer, type CallPacer } from '../aws/pacer.js';
 import { pacedClients } from '../aws/paced-clients.js';
+import { resolveTarget } from '../instances/resolve.js';
 
 export interface SessionOptions {
   env: string;
   file?: string;
   profile?: string;
   json?: boolean;
+  /** A short-lived instance of the environment (`--instance pr-123`) instead of its main stack. */
+  instance?: string;
+  /** The instance's time to live (`--ttl 3d`), deploy only. */
+  ttl?: string;
 }
 
 /** Seams for tests: in-process runs pass a simulated cloud and a fake clock. */
@@ -65,7 +70,7 @@ export interface Session {
 
 /** `notify`: who deploys what, when the command sends the descriptor's notifications (deploy does). */
 export async function openSession(options: SessionOptions, io: CliIo, deps: CliDependencies = {}, notify?: Omit<NoteContext, 'service' | 'environment'>): Promise<Session> {
-  const target = loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd });
+  const target = resolveTarget(loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd }), options);
   // The environment's region is the only one: the template, the boot script and the clients agree on it.
   const region = target.service.region;
   const makeClients = deps.clients ?? (async (r: string, p?: string, role?: { roleArn?: string }) => (await import('../aws/sdk-factory.js')).createAwsClients({ region: r, profile: p, env: io.env, roleArn: role?.roleArn }));
@@ -88,7 +93,8 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
             return value;
           },
         }),
-        { service: target.service.service, environment: target.env, ...notify },
+        // An instance's deploys are announced as such (test/pr-123), never as the environment's own.
+        { service: target.service.service, environment: target.instance ? `${target.env}/${target.instance.name}` : target.env, ...notify },
         { boundMs: deps.notifyBoundMs, now: () => clock.now() },
       )
     : undefined;
@@ -101,7 +107,8 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
     let warnings: string[];
     try {
       const failure = err === undefined ? undefined : describeFailure(err, io.env);
-      warnings = await ci.publish({ service: target.service.service, env: target.env }, outcome.outcome(failure));
+      // An instance has its own annotation and meta-data (shipper:test-pr-123:release), never the main stack's.
+      warnings = await ci.publish({ service: target.service.service, env: target.instance ? `${target.env}-${target.instance.name}` : target.env }, outcome.outcome(failure));
     } catch (failure) {
       warnings = [`could not tell the CI how this ended: ${(failure as Error).message}`];
     }

@@ -21,17 +21,20 @@ import { composeSidecars } from './sidecars/index.js';
 import { pinSidecarImages, registryLogins } from './sidecars/pinned-images.js';
 import { LogicalIds, ParameterNames, type CfnTemplate } from './template.js';
 import { userDataProperty } from './user-data.js';
+import { StackTags } from '../instances/identity.js';
+import { withInstance } from '../instances/compose.js';
 
 export function composeStack(target: ServiceEnvironment, facts: ReleaseFacts = {}): CfnTemplate {
   const { service, env, stackName } = target;
-  const sidecars = pinSidecarImages(composeSidecars({ service, env, stackName, region: service.region, accountId: service.account }), facts.sidecarImages);
+  const sidecars = pinSidecarImages(composeSidecars({ service, env, stackName, region: service.region, accountId: service.account, instance: target.instance?.name }), facts.sidecarImages);
   const proxyPort = service.sidecars['reverse-proxy'].enabled ? service.sidecars['reverse-proxy'].listenPort : service.port;
   const image = appImageLocation(service);
   const tgArn = targetGroupArn(service);
   const tags = [
-    { Key: 'Name', Value: `${service.service}-${env}` },
+    { Key: 'Name', Value: target.instance ? `${service.service}-${env}-${target.instance.name}` : `${service.service}-${env}` },
     { Key: 'shipper:service', Value: service.service },
     { Key: 'shipper:environment', Value: env },
+    ...(target.instance ? [{ Key: StackTags.instance, Value: target.instance.name }] : []),
     ...Object.entries(service.tags).map(([Key, Value]) => ({ Key, Value })),
   ];
 
@@ -120,5 +123,6 @@ export function composeStack(target: ServiceEnvironment, facts: ReleaseFacts = {
     },
     Outputs: stackOutputs(service),
   };
-  return target.fragment ? mergeFragment(template, target.fragment) : template;
+  const composed = target.instance ? withInstance(template, target.instance) : template;
+  return target.fragment ? mergeFragment(composed, target.fragment) : composed;
 }

@@ -32,6 +32,7 @@ export function announceLive(ctx: DeployContext, target: ServiceEnvironment, sta
     elapsedSeconds: elapsedSeconds(ctx, startedAt),
     outputs: stackOutputs(stack),
     cleanup: stack.StackStatus === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' ? (waitCleanup ? 'waiting' : 'background') : 'none',
+    ...(target.instance ? { instance: target.instance.name } : {}),
   });
 }
 

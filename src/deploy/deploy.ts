@@ -23,6 +23,8 @@ import { describeStack, stackOutputs } from './stack-state.js';
 import type { BakePlan } from '../bake/plan.js';
 import { bakeRecord, bakeSummary, refuseUnconfirmedSkip } from '../bake/skip.js';
 import { planBake } from '../bake/preflight.js';
+import { instanceStackSettings, lostPriorityRace, type DeployedBy } from '../instances/stack-settings.js';
+import { targetFlags } from '../instances/flags.js';
 
 export interface DeployRequest {
   target: ServiceEnvironment;
@@ -40,10 +42,12 @@ export interface DeployRequest {
   journal?: DeployJournal;
   /** --no-bake: no monitoring time and no rollback triggers, whatever the descriptor declares. */
   noBake?: boolean;
+  /** Who deploys from which branch: an instance's owner and branch tags. */
+  deployedBy?: DeployedBy;
 }
 
 /** What deploy and plan share: preflight, compose, and the change set created and summarised. */
-export type PlanRequest = Pick<DeployRequest, 'target' | 'image' | 'yes' | 'noWaitBusy' | 'poll' | 'noBake'> & {
+export type PlanRequest = Pick<DeployRequest, 'target' | 'image' | 'yes' | 'noWaitBusy' | 'poll' | 'noBake' | 'deployedBy'> & {
   /** Only look (shipper plan): never delete a failed first create, and ask for every changed property. */
   preview?: boolean;
 };
@@ -72,6 +76,10 @@ export async function runDeploy(ctx: DeployContext, req: DeployRequest): Promise
     try {
       return await deployOnce(ctx, req);
     } catch (err) {
+      if (lostPriorityRace(req.target, err) && attempt < MAX_PLAN_ATTEMPTS) {
+        ctx.reporter.emit({ type: 'warning', message: `another rule took the listener priority first (${(err as Error).message}); planning again with a free one` });
+        continue;
+      }
       if (!(err instanceof LostRaceError) || attempt >= MAX_PLAN_ATTEMPTS) throw err instanceof LostRaceError ? err.cause : err;
       ctx.reporter.emit({ type: 'warning', message: `another operation started on ${req.target.stackName} first (${(err.cause as Error).message}); waiting for it, then planning again` });
     }
@@ -119,8 +127,10 @@ export async function planRelease(ctx: DeployContext, req: PlanRequest): Promise
     await deleteFailedStack(ctx, stackName, req.poll, service.cloudFormationRoleArn);
   }
 
+  const instance = target.instance ? await instanceStackSettings(ctx, target, facts, req.deployedBy) : undefined;
   ctx.reporter.emit({ type: 'phase', phase: 'plan', title: `Plan for ${stackName}` });
   const parameters = {
+    ...instance?.parameters,
     [ParameterNames.imageTag]: facts.imageTag ?? facts.imageDigest,
     [ParameterNames.imageDigest]: facts.imageDigest,
     [ParameterNames.desiredCapacity]: String(facts.desiredCapacity),
@@ -130,7 +140,7 @@ export async function planRelease(ctx: DeployContext, req: PlanRequest): Promise
     changeSetType: facts.changeSetType,
     template,
     parameters,
-    tags: { 'shipper:service': service.service, 'shipper:environment': target.env, 'shipper:managed-by': 'shipper', ...service.tags },
+    tags: { 'shipper:service': service.service, 'shipper:environment': target.env, 'shipper:managed-by': 'shipper', ...service.tags, ...instance?.tags },
     token,
     notificationArns: service.notifications?.snsTopicArns ?? [],
     pollMs: req.poll?.minMs,
@@ -191,7 +201,7 @@ async function executeRelease(ctx: DeployContext, req: DeployRequest, { facts, t
       waitCleanup: Boolean(req.waitCleanup),
       deadline: req.timeoutMs ? new Date(startedAt.getTime() + req.timeoutMs) : undefined,
       poll: req.poll,
-      attachHint: `shipper watch --env ${target.env}`,
+      attachHint: `shipper watch ${targetFlags(target)}`,
       bootLogGroup: bootLogGroupOf(target),
       onLive: (stack) => announceLive(ctx, target, stack, startedAt, req.waitCleanup),
       ...(bake && (bake.minutes > 0 || bake.alarms.length) ? { bake } : {}),

@@ -7,7 +7,7 @@ import { declaredSidecarImages } from '../compose/sidecars/images.js';
 import { composeStack } from '../compose/stack.js';
 import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { historyParameterNames } from '../releases/store.js';
-import { instancePolicyScope } from '../instances/history.js';
+import { instancesPolicyScope } from '../instances/policy-scope.js';
 import { ecrRegistry, imageReference } from '../registry/reference.js';
 
 export function deployerPolicyScope(target: ServiceEnvironment): PolicyScope {
@@ -34,9 +34,8 @@ export function deployerPolicyScope(target: ServiceEnvironment): PolicyScope {
     bootLogGroup: bootLogGroupName(service, env),
     credentialParameters: [...new Set(credentials.map((ref) => ('ssm' in ref ? ref.ssm : `/aws/reference/secretsmanager/${ref.secretsManager}`)))].sort(),
     credentialSecrets: [...new Set(credentials.flatMap((ref) => ('secretsManager' in ref ? [ref.secretsManager] : [])))].sort(),
+    ...(service.instances ? { instances: instancesPolicyScope(target) } : {}),
     ...(service.cloudFormationRoleArn ? { cloudFormationRoleArn: service.cloudFormationRoleArn } : {}),
-    // Instances are never allowed in a protected environment, so its deployer gets nothing for them.
-    ...(service.protected ? {} : { instances: instancePolicyScope(service.service, env, target.stackName) }),
   };
 }
 

@@ -12,6 +12,7 @@ import { bootLogGroupOf } from './boot-logs.js';
 import { elapsedSeconds, type DeployContext } from './context.js';
 import type { FollowResult } from './follow.js';
 import { currentGroupName, describeGroup, liveImage } from './stack-state.js';
+import { targetFlags } from '../instances/flags.js';
 
 /** Asks the release history which release runs a digest (see releases/journal.ts). */
 export interface ReleaseLookup {
@@ -96,7 +97,7 @@ function nextSteps(
   bootLogs: BootLog[],
   result: Pick<FollowResult, 'cancelled' | 'cancellation'>,
 ): string[] {
-  const { stackName, env, service } = target;
+  const { stackName, service } = target;
   const region = service.region;
   const steps: string[] = [];
   if (finalStatus === 'UPDATE_ROLLBACK_FAILED') {
@@ -137,6 +138,6 @@ function nextSteps(
         : `Instances did not signal within ${service.signalTimeout}: check the health path ${service.healthCheck.path}, the boot log and ${logs}.`,
     );
   }
-  steps.push(`Try the image locally, fix, push a new tag and run: shipper deploy --env ${env} --image-tag <tag>`);
+  steps.push(`Try the image locally, fix, push a new tag and run: shipper deploy ${targetFlags(target)} --image-tag <tag>`);
   return steps;
 }

@@ -13,6 +13,7 @@ import { assertTagIsDigest } from './image-tag-check.js';
 import { aws, elapsedSeconds, type DeployContext } from './context.js';
 import { currentGroupName, describeGroup, describeStack, liveImage } from './stack-state.js';
 import { resolveSidecarImages, type SidecarImages } from './sidecar-images.js';
+import { targetFlags } from '../instances/flags.js';
 
 export interface ImageRequest {
   /** Deploy what this tag points at now. */
@@ -164,7 +165,7 @@ async function waitUntilSettled(ctx: DeployContext, target: ServiceEnvironment, 
   while (stack && isInProgress(stack.StackStatus ?? '')) {
     if (options.noWaitBusy) {
       throw new PreflightError(`stack ${stackName} is busy (${stack.StackStatus})`, {
-        hint: `follow it with: shipper watch --env ${target.env}; or deploy again without --no-wait-busy to wait for it`,
+        hint: `follow it with: shipper watch ${targetFlags(target)}; or deploy again without --no-wait-busy to wait for it`,
       });
     }
     ctx.reporter.emit({ type: 'stack.busy', stackName, status: stack.StackStatus ?? '', waitedSeconds: elapsedSeconds(ctx, started) });

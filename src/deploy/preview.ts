@@ -61,6 +61,7 @@ function releasePlan(req: PreviewRequest, { facts, changeSet, bake }: PlannedRel
   return {
     stackName: target.stackName,
     env: target.env,
+    ...(target.instance ? { instance: target.instance.name } : {}),
     operation: facts.changeSetType === 'CREATE' ? 'create' : 'update',
     changes: changeSet !== undefined,
     groupReplaced: changeSet?.groupReplaced ?? false,

@@ -13,6 +13,7 @@ import { retryOptions, type DeployContext } from './context.js';
 import { followOperation, type PollTiming } from './follow.js';
 import { describeStack, liveImage } from './stack-state.js';
 import type { DeployJournal } from './journal.js';
+import { targetFlags } from '../instances/flags.js';
 
 export interface WatchRequest {
   target: ServiceEnvironment;
@@ -30,7 +31,7 @@ export async function runWatch(deployCtx: DeployContext, req: WatchRequest): Pro
   const { stackName } = req.target;
   await verifyAccount(ctx, req.target);
   const stack = await describeStack(ctx, stackName);
-  if (!stack) throw new PreflightError(`stack ${stackName} does not exist`, { hint: `deploy it first: shipper deploy --env ${req.target.env} --image-tag TAG` });
+  if (!stack) throw new PreflightError(`stack ${stackName} does not exist`, { hint: `deploy it first: shipper deploy ${targetFlags(req.target)} --image-tag TAG` });
   const status = stack.StackStatus ?? '';
   if (!isInProgress(status) || (status === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' && !req.waitCleanup)) {
     ctx.reporter.emit({ type: 'watch.idle', stackName, status });
@@ -50,7 +51,7 @@ export async function runWatch(deployCtx: DeployContext, req: WatchRequest): Pro
     expectedSignals: Number(stack.Parameters?.find((p) => p.ParameterKey === 'DesiredCapacity')?.ParameterValue ?? req.target.service.capacity.desired),
     waitCleanup: Boolean(req.waitCleanup),
     poll: req.poll,
-    attachHint: `shipper watch --env ${req.target.env}`,
+    attachHint: `shipper watch ${targetFlags(req.target)}`,
     bootLogGroup: bootLogGroupOf(req.target),
     onLive: (live) => announceLive(ctx, req.target, live, startedAt, req.waitCleanup),
   });

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { cronProblem } from './cron.js';
 import { isImageReference, parseImageReference } from '../registry/reference.js';
 import { bakeFieldSchema } from './bake-schema.js';
+import { parseTtl, TTL_EXAMPLES } from '../instances/ttl.js';
 
 export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 
@@ -213,6 +214,28 @@ export const capacitySchema = z
     message: 'capacity must satisfy min <= desired <= max',
   });
 
+/**
+ * An environment's opt-in to short-lived instances (`--instance pr-123`): each is a stack of its
+ * own (`<stack>-<instance>`) with its own group, listener rule, DNS name and release history.
+ */
+export const instancesSchema = z.strictObject({
+  /** How long an instance lives unless `--ttl` says otherwise; each deploy of it starts the clock again. */
+  ttl: z
+    .string()
+    .superRefine((value, ctx) => {
+      const parsed = parseTtl(value);
+      if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: `${parsed.problem} (${TTL_EXAMPLES})` });
+    })
+    .default('3d'),
+  /** The instance's host name; `{instance}` is replaced by its name. Default: `{instance}.<network.dns.name>`. */
+  dnsName: z
+    .string()
+    .regex(/^([a-z0-9-]*\{instance\}[a-z0-9-]*)(\.[a-z0-9-]+)+\.?$/, 'must be a host name with {instance} in its first label, e.g. "{instance}.hello.test.example.com"')
+    .optional(),
+  /** The instance's group; default min 1, desired 1, max 2, whatever the environment's capacity is. */
+  capacity: capacitySchema.optional(),
+});
+
 /** Where deploys are announced; a failing receiver never fails a deploy. */
 export const notificationsSchema = z.strictObject({
   webhooks: z
@@ -287,6 +310,8 @@ export const environmentOnlyFields = {
   roleArn: iamRoleArn.optional(),
   /** CloudFormation's service role for the stack, so the deployer itself needs no rights on the resources. */
   cloudFormationRoleArn: iamRoleArn.optional(),
+  /** Short-lived copies of the service (`--instance pr-123`) are allowed here; never in a protected environment. */
+  instances: instancesSchema.optional(),
 };
 
 /** The descriptor after an environment overlay is applied: what composition consumes. */
@@ -332,9 +357,14 @@ export interface ServiceEnvironment {
   descriptorPath: string;
   /** The fragment, parsed, when the descriptor names one. */
   fragment?: LoadedFragment;
+  /** Set when the command addresses a short-lived instance (`--instance`) instead of the environment's main stack. */
+  instance?: InstanceTarget;
   /** Where a descriptor key (e.g. `instance.type`) is set for this environment: the overlay, else the base. */
   locateKey?(keyPath: readonly string[]): { file: string; line?: number; column?: number };
 }
+
+export type { InstanceTarget } from '../instances/instance-target.js';
+import type { InstanceTarget } from '../instances/instance-target.js';
 
 export interface LoadedFragment {
   path: string;

@@ -6,6 +6,7 @@
 import type { ResolvedService } from './schema.js';
 import { closest } from './suggest.js';
 import { bakeProblems } from './bake-rules.js';
+import { instanceRuleProblems } from '../instances/descriptor-rules.js';
 import type { KeyPath } from './source.js';
 
 export interface RuleProblem {
@@ -41,7 +42,7 @@ export function deregistrationDelaySeconds(service: Pick<ResolvedService, 'netwo
 
 /** Problems with the resolved service; `written` says whether a key was set in the file (vs. defaulted). */
 export function serviceRuleProblems(service: ResolvedService, written: (path: KeyPath) => boolean): RuleProblem[] {
-  return [...healthCheckProblems(service), ...targetGroupProblems(service, written), ...scheduledActionProblems(service), ...memoryProblems(service), ...bakeProblems(service, written)];
+  return [...healthCheckProblems(service), ...targetGroupProblems(service, written), ...scheduledActionProblems(service), ...memoryProblems(service), ...bakeProblems(service, written), ...instanceRuleProblems(service)];
 }
 
 function healthCheckProblems(service: ResolvedService): RuleProblem[] {

@@ -10,7 +10,6 @@ import { historyParameterNames, ReleaseStore } from '../releases/store.js';
 import { liveRelease } from '../releases/select.js';
 import { isExpired } from './expiry.js';
 import { findEnvironmentStacks, mapBounded, type ServiceStack } from './find.js';
-import { instanceHistoryParameterNames } from './history.js';
 
 export interface ListedStack {
   /** `main` for the environment's own stack, else the instance's name. */
@@ -52,10 +51,10 @@ export async function listEnvironment(ctx: DeployContext, target: ServiceEnviron
 async function listed(ctx: DeployContext, target: ServiceEnvironment, s: ServiceStack, now: Date, warnings: string[]): Promise<ListedStack> {
   const image = liveImage(s.stack);
   const service = target.service.service;
-  const names = s.instance === undefined ? historyParameterNames(service, target.env) : instanceHistoryParameterNames(service, target.env, s.instance);
+  const names = historyParameterNames(service, target.env, s.instance);
   let release: number | undefined;
   try {
-    const history = await new ReleaseStore(ctx.clients.ssm, ctx.clock, service, target.env, names).history();
+    const history = await new ReleaseStore(ctx.clients.ssm, ctx.clock, service, target.env, s.instance).history();
     release = liveRelease(history.releases, image.digest)?.number;
   } catch (err) {
     // The release number is a nicety here: the stack itself still says what runs.

@@ -8,6 +8,7 @@ import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { PreflightError } from '../errors.js';
 import { BOOT_CONTAINER } from './origin.js';
 import type { LogQuery } from './read.js';
+import { targetFlags } from '../instances/flags.js';
 
 export interface LogSources {
   query: LogQuery;
@@ -29,7 +30,7 @@ export function logSources(target: ServiceEnvironment, filters: { container?: st
   if (elsewhere) {
     if (filters.container && filters.container !== BOOT_CONTAINER) {
       throw new PreflightError(`the ${filters.container} container's logs are not in CloudWatch Logs: they ${elsewhere}`, {
-        hint: `CloudWatch Logs holds the boot logs only: shipper logs --env ${target.env} --container boot`,
+        hint: `CloudWatch Logs holds the boot logs only: shipper logs ${targetFlags(target)} --container boot`,
       });
     }
     notes.push(`the containers' logs ${elsewhere}; showing the boot logs from ${query.logGroupName} only`);

@@ -42,6 +42,8 @@ export async function runRollback(ctx: DeployContext, req: RollbackRequest): Pro
   return runDeploy(ctx, {
     ...req,
     image: { digest: release.imageDigest, tag: release.imageTag, sidecarImages: release.sidecarImages },
+    // An instance rolled back is tagged with who did it and the release's branch.
+    deployedBy: { by: req.who().by, ...(release.branch ? { branch: release.branch } : {}) },
     // The image was built from the release's commit, not from whatever is checked out now.
     journal: releaseJournal(req.store, target, (arn) => ({ ...req.who(arn), commit: release.commit, branch: release.branch }), ctx.reporter, release.number),
   });

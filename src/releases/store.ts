@@ -23,8 +23,9 @@ export interface ReleaseHistory {
   unreadable: string[];
 }
 
-export function historyParameterNames(service: string, env: string): { releases: string; outcomes: string } {
-  const base = `/shipper/${service}/${env}`;
+/** An instance (`--instance pr-123`) keeps its own history under /shipper/<service>/<env>/instances/<instance>/. */
+export function historyParameterNames(service: string, env: string, instance?: string): { releases: string; outcomes: string } {
+  const base = `/shipper/${service}/${env}${instance ? `/instances/${instance}` : ''}`;
   return { releases: `${base}/releases`, outcomes: `${base}/outcomes` };
 }
 
@@ -36,10 +37,9 @@ export class ReleaseStore {
     private readonly clock: Clock,
     service: string,
     env: string,
-    /** Another history's parameters (an instance's), instead of the environment's. */
-    names?: { releases: string; outcomes: string },
+    instance?: string,
   ) {
-    this.names = names ?? historyParameterNames(service, env);
+    this.names = historyParameterNames(service, env, instance);
   }
 
   /** Records an attempt and returns its release number. */

@@ -73,6 +73,8 @@ export type ShipperEvent =
       outputs: Record<string, string>;
       /** background: the old group drains after shipper returns; waiting: shipper follows it; none: nothing to clean up. */
       cleanup: 'background' | 'waiting' | 'none';
+      /** The short-lived instance that went live (`--instance`), absent for the main stack. */
+      instance?: string;
     }
   | { type: 'cleanup.complete'; elapsedSeconds: number; leftovers: Array<{ logicalId: string; physicalId?: string; reason?: string }> }
   | { type: 'deploy.failed'; report: FailureReport }

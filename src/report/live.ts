@@ -22,7 +22,7 @@ export function formatLiveDetails(event: DeployLive, style: Style = noStyle): st
       'The old group drains and is deleted in the background; CloudFormation finishes that on its own.',
       style.dim(
         event.env
-          ? `Follow it with: shipper watch --env ${event.env} --wait-cleanup`
+          ? `Follow it with: shipper watch --env ${event.env}${event.instance ? ` --instance ${event.instance}` : ''} --wait-cleanup`
           : `Follow it with: aws cloudformation describe-stack-events --stack-name ${event.stackName}`,
       ),
     );

@@ -93,7 +93,7 @@ function describeImage(image: ImageRef): string {
 function deployCommand(plan: ReleasePlan): string {
   const app = plan.images.find((i) => i.name === 'app')?.new;
   const image = app?.tag ? `--image-tag ${app.tag}` : `--image-digest ${app?.digest ?? ''}`;
-  return `shipper deploy --env ${plan.env} ${image}`;
+  return `shipper deploy --env ${plan.env}${plan.instance ? ` --instance ${plan.instance}` : ''} ${image}`;
 }
 
 /**

@@ -58,6 +58,8 @@ export interface ImageChange {
 export interface ReleasePlan {
   stackName: string;
   env: string;
+  /** The short-lived instance planned (`--instance`), absent for the main stack. */
+  instance?: string;
   operation: 'create' | 'update';
   /** False when CloudFormation says nothing would change. */
   changes: boolean;

@@ -12,6 +12,7 @@ import { liveRelease } from '../releases/select.js';
 import type { ReleaseStore } from '../releases/store.js';
 import { StackEventPoller } from '../stack-events/poller.js';
 import { isInProgress } from '../stack-events/status.js';
+import { targetFlags } from '../instances/flags.js';
 
 export interface InstanceStatus {
   instanceId: string;
@@ -59,7 +60,7 @@ export async function gatherStatus(ctx: DeployContext, target: ServiceEnvironmen
     live: liveRelease(history.releases, image.digest),
   });
   if (isInProgress(status)) {
-    view.inProgress = { status, attach: `shipper watch --env ${env}` };
+    view.inProgress = { status, attach: `shipper watch ${targetFlags(target)}` };
     if (status !== 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' && !status.includes('ROLLBACK')) {
       // Until the new group is live, the last release that went live is still the one serving.
       view.deploying = image;

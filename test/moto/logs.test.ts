@@ -166,7 +166,9 @@ describe('shipper logs', () => {
   });
 
   it.each([
-    [['--instance', 'web-1'], /--instance: "web-1" is not an EC2 instance id/],
+    // Not an EC2 instance id: a short-lived instance, which this environment does not allow.
+    [['--instance', 'web-1'], /--instance: environment "[a-z-]+" does not allow short-lived instances/],
+    [['--instance', 'Web_1'], /--instance: "Web_1" is not an instance name/],
     [['--since', 'yesterday'], /--since: "yesterday" is not a duration/],
   ])('bad flags %j: exit 2 before any AWS call', async (flags, message) => {
     const run = await cli(['logs', '--env', LOCAL_ENV, '-f', local.descriptor, ...flags], {

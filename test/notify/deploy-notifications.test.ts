@@ -39,6 +39,19 @@ function deploy(w: World, cwd: string, opts: { args?: string[]; env?: NodeJS.Pro
 }
 
 describe('a deploy that goes live', () => {
+  it("an instance's deploy is announced as the instance's, never as the environment's", async () => {
+    const slack = await receiver();
+    const cwd = editedExample(exampleDir, (t) =>
+      t.replace('environments:\n', `notifications:\n  webhooks:\n    - url: ${slack.url}\nenvironments:\n`).replace('    region: eu-west-1\n', '    region: eu-west-1\n    instances: {ttl: 1d}\n'),
+    );
+    const run = await deploy(world({ live: true, descriptor: `${cwd}/shipper.yml` }), cwd, { args: ['--instance', 'pr-5'] });
+    expect(run.code).toBe(ExitCode.ok);
+    expect(slack.requests.map((r) => (r.body as { text: string }).text)).toEqual([
+      'Deploying hello v2 to test/pr-5 (hello-test-pr-5)',
+      'hello v2 is live in test/pr-5 (hello-test-pr-5)',
+    ]);
+  });
+
   it('tells a Slack webhook it started and is live, a plain JSON receiver the same, and New Relic once, with its API key', async () => {
     const slack = await receiver();
     const plain = await receiver();

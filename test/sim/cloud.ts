@@ -23,6 +23,7 @@ import type { SimWorld } from './resource-work.js';
 import { seedStack, type SeedOptions, type SeededStack } from './seed.js';
 import { SimSsm } from './ssm.js';
 import { SimLogs } from './logs.js';
+import { SimLoadBalancing } from './load-balancing.js';
 import { FIXTURE_TIMINGS, type Timings } from './timings.js';
 import type { ApiLatency } from './latency.js';
 
@@ -63,6 +64,8 @@ export class SimCloud {
   readonly ecr: SimEcr;
   readonly ssm: SimSsm;
   readonly logs: SimLogs;
+  /** Shared listeners and their rules' priorities. */
+  readonly loadBalancing: SimLoadBalancing;
   callerArn: string;
   apiLatency?: ApiLatency;
   defaultInstanceScript: InstanceScript = DEFAULT_INSTANCE_SCRIPT;
@@ -83,12 +86,14 @@ export class SimCloud {
     this.apiLatency = opts.apiLatency;
     this.autoScaling = new AutoScalingService(this.clock, this.random, this.region, this.account);
     this.autoScaling.instanceInServiceSeconds = this.timings.instanceInServiceSeconds;
+    this.loadBalancing = new SimLoadBalancing(this.random);
     const world: SimWorld = {
       clock: this.clock,
       random: this.random,
       autoScaling: this.autoScaling,
       timings: this.timings,
       nextInstanceScript: () => this.instanceScripts.shift() ?? this.defaultInstanceScript,
+      loadBalancing: this.loadBalancing,
       writeBootLog: (group, instanceId, lines) => (this.bootLogSink ? this.bootLogSink(group, instanceId, lines) : this.logs.createGroup(group).putLines(group, `boot/${instanceId}`, lines)),
     };
     this.cloudFormation = new SimCloudFormation(world, this.region, this.account);
@@ -159,6 +164,7 @@ export class SimCloud {
       sts: this.wrap('sts', { getCallerIdentity }, ['getCallerIdentity']),
       ssm: this.wrap('ssm', this.ssm, ['putParameter', 'getParameter', 'getParameterHistory', 'deleteParameters']),
       logs: this.wrap('logs', this.logs, ['getLogEvents']),
+      elbv2: this.wrap('elbv2', this.loadBalancing, ['describeRules', 'describeTargetHealth']),
     } as unknown as AwsClients;
   }
 

@@ -285,6 +285,7 @@ export class SimCloudFormation implements CloudFormationApi {
       stack,
       clock: this.world.clock,
       autoScaling: this.world.autoScaling,
+      loadBalancing: this.world.loadBalancing,
       timings: this.world.timings,
       items,
       failing,

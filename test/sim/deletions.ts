@@ -7,6 +7,7 @@ import type { FakeClock } from './clock.js';
 import type { AutoScalingService } from './instances.js';
 import type { SimStack } from './stack.js';
 import type { Timings } from './timings.js';
+import type { SimLoadBalancing } from './load-balancing.js';
 
 export interface DeletionItem {
   logicalId: string;
@@ -32,6 +33,8 @@ export interface DeletionRun {
   clock: FakeClock;
   autoScaling: AutoScalingService;
   timings: Timings;
+  /** Listener rules are deleted from their listener, freeing their priority. */
+  loadBalancing?: SimLoadBalancing;
   items: DeletionItem[];
   /** Scenario knob: this resource's deletion fails with this reason. */
   failing?: { logicalId: string; reason: string };
@@ -74,6 +77,7 @@ export function runDeletions(run: DeletionRun): void {
       emit(item, 'DELETE_FAILED', run.failing.reason);
       return run.onFailed(item.logicalId);
     }
+    if (item.type === 'AWS::ElasticLoadBalancingV2::ListenerRule' && item.physicalId) run.loadBalancing?.release(item.physicalId);
     if (item.type === 'AWS::AutoScaling::ScheduledAction' && item.attributes?.AutoScalingGroupName) {
       run.autoScaling.recordScheduledAction(item.attributes.AutoScalingGroupName, 'delete-scheduled-action', item.physicalId ?? item.logicalId);
     }

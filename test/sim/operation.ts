@@ -315,6 +315,7 @@ export class StackOperation {
       stack: this.stack,
       clock: this.world.clock,
       autoScaling: this.world.autoScaling,
+      loadBalancing: this.world.loadBalancing,
       timings: this.world.timings,
       items,
       failing,

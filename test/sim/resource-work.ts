@@ -10,6 +10,7 @@ import type { SimRandom } from './random.js';
 import type { SimStack } from './stack.js';
 import type { TemplateResource } from './template.js';
 import type { Timings } from './timings.js';
+import type { SimLoadBalancing } from './load-balancing.js';
 
 export const REQUIRES_NEW_RESOURCE = 'Requested update requires the creation of a new physical resource; hence creating one.';
 export const CREATION_INITIATED = 'Resource creation Initiated';
@@ -23,6 +24,8 @@ export interface SimWorld {
   nextInstanceScript(): InstanceScript;
   /** An instance's boot script copying its log to CloudWatch Logs (stream boot/<id>) before it signals FAILURE. */
   writeBootLog?(logGroup: string, instanceId: string, lines: string[]): void;
+  /** Listener rules and their priorities (ListenerRule resources claim one). */
+  loadBalancing?: SimLoadBalancing;
 }
 
 export interface ResourceWork {

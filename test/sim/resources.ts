@@ -7,6 +7,7 @@ import { CREATION_INITIATED, REQUIRES_NEW_RESOURCE, type ResourceWork } from './
 import type { SimRandom } from './random.js';
 import { byType } from './timings.js';
 import { resolveParameterRefs } from './template.js';
+import { listenerRuleSpec } from './load-balancing.js';
 
 export function newPhysicalId(type: string, logicalId: string, stackName: string, random: SimRandom, properties: Record<string, unknown> = {}): string {
   switch (type) {
@@ -33,6 +34,8 @@ export function createOrReplace(work: ResourceWork): void {
   const initiate = replacing ? byType(world.timings.replaceInitiateSeconds, change.resourceType) : world.timings.createInitiateSeconds;
   work.after(initiate, () => {
     const physicalId = newPhysicalId(change.resourceType, change.logicalId, stack.stackName, world.random, work.resource.properties);
+    const refused = claimListenerPriority(work, physicalId);
+    if (refused) return work.fail(refused);
     work.created(physicalId);
     work.emit(work.inProgress, CREATION_INITIATED, physicalId);
     applySideEffects(work, physicalId);
@@ -46,6 +49,12 @@ export function updateInPlace(work: ResourceWork): void {
   work.emit(work.inProgress);
   work.after(byType(work.world.timings.inPlaceUpdateSeconds, work.change.resourceType), () => {
     const current = work.stack.resources.get(work.change.logicalId);
+    if (current?.physicalId && work.change.resourceType === 'AWS::ElasticLoadBalancingV2::ListenerRule') {
+      // Priority and conditions update in place (SetRulePriorities, ModifyRule); a taken priority fails the update.
+      const spec = listenerRuleSpec(resolveParameterRefs(work.resource.properties, work.params) as Record<string, any>);
+      const refused = spec ? work.world.loadBalancing?.move(current.physicalId, spec.priority) : undefined;
+      if (refused) return work.fail(refused);
+    }
     if (current && work.change.resourceType === 'AWS::EC2::LaunchTemplate') {
       // Changing a launch template's data creates a new version of the same template.
       current.attributes.LatestVersionNumber = String(Number(current.attributes.LatestVersionNumber ?? '1') + 1);
@@ -53,6 +62,15 @@ export function updateInPlace(work: ResourceWork): void {
     work.emit(work.complete);
     work.succeed();
   });
+}
+
+/** CreateRule on the listener: undefined when the priority was free, else CloudFormation's reason for PriorityInUse. */
+function claimListenerPriority(work: ResourceWork, physicalId: string): string | undefined {
+  if (work.change.resourceType !== 'AWS::ElasticLoadBalancingV2::ListenerRule' || !work.world.loadBalancing) return undefined;
+  const spec = listenerRuleSpec(resolveParameterRefs(work.resource.properties, work.params) as Record<string, any>);
+  if (!spec) return undefined;
+  const claimed = work.world.loadBalancing.claim(spec.listenerArn, spec.priority, spec.hostHeaders, physicalId, work.stack.stackName);
+  return typeof claimed === 'string' ? claimed : undefined;
 }
 
 function applySideEffects(work: ResourceWork, physicalId: string): void {

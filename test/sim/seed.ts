@@ -8,7 +8,8 @@ import { topologicalOrder } from './diff.js';
 import { groupTags, launchSettingsFor } from './replacing-update.js';
 import { newPhysicalId } from './resources.js';
 import type { SimStack } from './stack.js';
-import { groupSpec, parseTemplate, resolveParameters } from './template.js';
+import { groupSpec, parseTemplate, resolveParameterRefs, resolveParameters } from './template.js';
+import { listenerRuleSpec } from './load-balancing.js';
 
 export interface SeedOptions {
   stackName: string;
@@ -72,6 +73,10 @@ export function seedStack(cloud: SimCloud, opts: SeedOptions): SeededStack {
     const created = stack.resources.get(id)!;
     if (resource.type === 'AWS::EC2::LaunchTemplate') {
       created.attributes = { LatestVersionNumber: '1', DefaultVersionNumber: '1', LaunchTemplateName: `${id}_${physicalId.slice(3, 11)}` };
+    }
+    if (resource.type === 'AWS::ElasticLoadBalancingV2::ListenerRule') {
+      const spec = listenerRuleSpec(resolveParameterRefs(resource.properties, params) as Record<string, any>);
+      if (spec) cloud.loadBalancing.claim(spec.listenerArn, spec.priority, spec.hostHeaders, physicalId, stack.stackName);
     }
     if (resource.type === 'AWS::AutoScaling::ScheduledAction') {
       created.attributes = { AutoScalingGroupName: stack.resolveValue(resource.properties.AutoScalingGroupName) };

@@ -43,6 +43,7 @@ export const AWS_THROTTLE_RATES: Readonly<Record<string, ThrottleRate>> = {
   'cloudFormation.describeStackResources': { bucket: 'cloudformation:DescribeStackResources', size: 5, refillPerSecond: 5 },
   'cloudFormation.cancelUpdateStack': { bucket: 'cloudformation:CancelUpdateStack', size: 5, refillPerSecond: 5 },
   'cloudFormation.deleteStack': { bucket: 'cloudformation:DeleteStack', size: 5, refillPerSecond: 5 },
+  'cloudFormation.listStacks': { bucket: 'cloudformation:ListStacks', size: 5, refillPerSecond: 5 },
   // Auto Scaling documents a token bucket shared by its actions ("calls to the
   // DescribeAutoScalingGroups and DescribeScheduledActions API operations use tokens from the
   // same bucket", https://docs.aws.amazon.com/autoscaling/ec2/APIReference/Welcome.html, "API

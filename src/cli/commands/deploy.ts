@@ -28,7 +28,7 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Cli
   checkDigestFlag(options.imageDigest);
   const timeoutMs = options.timeout ? parseDuration(options.timeout, '--timeout') : undefined;
   const who = whoIsDeploying(io, options);
-  const { by, commit, buildUrl } = who();
+  const { by, commit, buildUrl, branch } = who();
   const session = await openSession(options, io, deps, { by, commit, buildUrl });
   return session.run(async () => {
     await runDeploy(session.ctx, {
@@ -41,6 +41,7 @@ export async function deployCommand(options: DeployOptions, io: CliIo, deps: Cli
       allowSharedChange: options.allowSharedChange,
       noBake: options.bake === false,
       journal: releaseJournal(releaseStore(session), session.target, who, session.reporter),
+      deployedBy: { by, ...(branch ? { branch } : {}) },
     });
     // Anything but live or "no changes" is thrown as a typed error with its own exit code.
     return ExitCode.ok;

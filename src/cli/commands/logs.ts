@@ -14,14 +14,21 @@ export interface LogsOptions extends SessionOptions {
   follow?: boolean;
   container?: string;
   instance?: string;
+  /** A short-lived instance of the environment (from `--instance` when it is not an EC2 instance id). */
+  shipperInstance?: string;
 }
+
+const EC2_INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
 export const DEFAULT_SINCE = '10m';
 
 export async function logsCommand(options: LogsOptions, io: CliIo, deps: CliDependencies): Promise<ExitCodeValue> {
   const sinceMs = parseDuration(options.since ?? DEFAULT_SINCE, '--since');
+  // `--instance i-0abc…` filters by EC2 instance (as it always has); any other name is a short-lived instance of the environment.
+  const ec2Instance = options.instance !== undefined && EC2_INSTANCE_ID.test(options.instance);
+  options = ec2Instance ? options : { ...options, shipperInstance: options.instance, instance: undefined };
   checkFilters(options);
-  const session = await openSession(options, io, deps);
+  const session = await openSession({ ...options, instance: options.shipperInstance }, io, deps);
   try {
     const { query, notes } = logSources(session.target, { container: options.container, instance: options.instance });
     await verifyAccount(session.ctx, session.target);

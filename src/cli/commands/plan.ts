@@ -1,7 +1,7 @@
 import { runPlan } from '../../deploy/preview.js';
 import { BadInputError, ExitCode, type ExitCodeValue } from '../../errors.js';
 import { liveRelease } from '../../releases/select.js';
-import { releaseStore } from '../history.js';
+import { releaseStore, whoIsDeploying } from '../history.js';
 import type { CliIo } from '../io.js';
 import { checkDigestFlag } from '../flags.js';
 import { openSession, type CliDependencies, type SessionOptions } from '../session.js';
@@ -28,6 +28,7 @@ export async function planCommand(options: PlanOptions, io: CliIo, deps: CliDepe
       image: { tag: options.imageTag, digest: options.imageDigest, verifyTag: Boolean(options.imageTag && options.imageDigest) },
       noWaitBusy: options.waitBusy === false,
       noBake: options.bake === false,
+      ...(session.target.instance ? { deployedBy: whoIsDeploying(io, {})() } : {}),
       liveSidecarImages: async (liveDigest) => liveRelease((await releaseStore(session).history()).releases, liveDigest)?.sidecarImages,
     });
     if (options.json) io.stdout.write(`${JSON.stringify(plan)}\n`);

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadServiceEnvironment } from '../../descriptor/load.js';
+import { resolveTarget } from '../../instances/resolve.js';
 import { stringifyCfnYaml } from '../../descriptor/cfn-yaml.js';
 import { BadInputError, ExitCode, type ExitCodeValue } from '../../errors.js';
 import { templateProblems } from '../../compose/checks.js';
@@ -17,6 +18,8 @@ export interface RenderOptions {
   imageDigest?: string;
   output?: string;
   format: 'yaml' | 'json';
+  /** Render a short-lived instance's stack (its listener rule priority is left to deploy). */
+  instance?: string;
   /** Ask the sidecars' registries (and ECR) for their digests: the one network use of render. */
   resolveImages?: boolean;
   profile?: string;
@@ -24,7 +27,7 @@ export interface RenderOptions {
 
 export async function renderCommand(options: RenderOptions, io: CliIo, deps: CliDependencies = {}): Promise<ExitCodeValue> {
   checkDigestFlag(options.imageDigest);
-  const target = loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd });
+  const target = resolveTarget(loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd }), options);
   const sidecarImages = options.resolveImages ? await resolveForRender(target, options, io, deps) : undefined;
   const template = composeStack(target, { imageTag: options.imageTag, imageDigest: options.imageDigest, sidecarImages });
   const problems = templateProblems(template);

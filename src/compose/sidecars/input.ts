@@ -6,6 +6,8 @@ export interface SidecarInput {
   /** Environment name, e.g. `test`. */
   env: string;
   stackName: string;
+  /** A short-lived instance's name (`--instance`): its own log groups beside the main stack's. */
+  instance?: string;
   region: string;
   accountId: string;
   /** Where the sidecar defaults and templates live; the copy shipped with shipper by default. */

@@ -45,7 +45,7 @@ export function cloudWatchAgentConfig(input: SidecarInput): Record<string, unkno
       readSidecarFile(sidecarsDir, METRICS_COLLECTOR_NAME, 'prometheus-logs.json.tmpl'),
       literals({
         cluster_name: input.stackName,
-        log_group_name: checkLogGroupName(prometheusLogGroupName(input.service, input.env), 'service'),
+        log_group_name: checkLogGroupName(prometheusLogGroupName(input.service, input.env, input.instance), 'service'),
         prometheus_config_path: defaults.string('prometheusConfigPath'),
         namespace,
         job_matcher: `^${PROMETHEUS_JOB}$`,
@@ -132,7 +132,7 @@ export function metricsCollectorSidecar(input: SidecarInput): SidecarContributio
   const resources: Record<string, unknown> = {};
   if (prometheusTarget(input)) {
     resources[PROMETHEUS_LOG_GROUP_LOGICAL_ID] = retainedLogGroup(
-      prometheusLogGroupName(input.service, input.env),
+      prometheusLogGroupName(input.service, input.env, input.instance),
       checkRetentionDays(input.service.sidecars['log-router'].retentionDays),
     );
   }

@@ -11,8 +11,8 @@ export function appLogGroupName(service: ResolvedService, env: string): string {
 }
 
 /** CloudWatch Logs group the metrics collector writes Prometheus metrics (as EMF) to. */
-export function prometheusLogGroupName(service: ResolvedService, env: string): string {
-  return `/shipper/${service.service}/${env}/prometheus`;
+export function prometheusLogGroupName(service: ResolvedService, env: string, instance?: string): string {
+  return `/shipper/${service.service}/${env}${instance ? `/instances/${instance}` : ''}/prometheus`;
 }
 
 /** CloudWatch metrics namespace for host, Docker and Prometheus metrics. */
