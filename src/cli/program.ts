@@ -190,14 +190,14 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       result = await logsCommand(opts, io, deps);
     });
 
-  awsOptions(program.command('list').description("the environment's main stack and every short-lived instance: status, live release, age, owner, branch, expiry"), 'print one JSON object: {service, env, stackName, stacks: [...], foreign, warnings, now}')
+  awsOptions(program.command('list').description("the environment's main stack and every short-lived instance: status, live release, age, owner, branch, expiry"), 'print one JSON object: {service, env, stackName, stacks: [...], foreign, warnings, now}', false)
     .addHelpText('after', '\nExamples:\n  shipper list --env test\n  shipper list --env test --json')
     .action(async (opts) => {
       const { listCommand } = await import('./commands/list.js');
       result = await listCommand(opts, io, deps);
     });
 
-  awsOptions(program.command('destroy').description("delete a short-lived instance (or every expired one), follow the deletion and report what is left; the main stack only with --main"))
+  awsOptions(program.command('destroy').description("delete a short-lived instance (or every expired one), follow the deletion and report what is left; the main stack only with --main"), undefined, false)
     .option('--instance <name>', 'the instance to delete (see shipper list)')
     .option('--expired', 'every instance whose shipper:expires-at is past, a few at a time; instances without an expiry are never touched')
     .option('--main', "the environment's own stack (asks for its name in a terminal; --yes without one)")

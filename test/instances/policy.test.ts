@@ -7,6 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { exampleDir } from '../helpers/paths.js';
+import { editedExample } from '../helpers/temp-service.js';
 
 interface Statement {
   Sid: string;
@@ -15,8 +16,11 @@ interface Statement {
   Condition?: Record<string, Record<string, string>>;
 }
 
+/** The example with its test environment opted in to short-lived instances. */
+const withInstances = () => editedExample(exampleDir, (text) => text.replace('    region: eu-west-1\n', '    region: eu-west-1\n    instances:\n      ttl: 3d\n'));
+
 async function policy(env: string): Promise<Statement[]> {
-  const run = await cli(['policy', '--env', env, '-f', path.join(exampleDir, 'shipper.yml')]);
+  const run = await cli(['policy', '--env', env, '-f', path.join(env === 'test' ? withInstances() : exampleDir, 'shipper.yml')]);
   expect(run.code).toBe(0);
   return (JSON.parse(run.stdout) as { Statement: Statement[] }).Statement;
 }

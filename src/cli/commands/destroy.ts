@@ -27,7 +27,9 @@ export async function destroyCommand(options: DestroyCommandOptions, io: CliIo, 
       hint: `shipper destroy --env ${options.env} --instance pr-123`,
     });
   }
-  const session = await openSession(options, io, deps);
+  // The session is the environment's: the instance to delete is found among its stacks, so one
+  // left behind after the environment stopped allowing instances can still be removed.
+  const session = await openSession({ ...options, instance: undefined }, io, deps);
   session.cleanUpOnInterrupt();
   return session.run(async () => {
     const { ctx, target } = session;
