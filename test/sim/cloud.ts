@@ -23,6 +23,7 @@ import type { SimWorld } from './resource-work.js';
 import { seedStack, type SeedOptions, type SeededStack } from './seed.js';
 import { SimSsm } from './ssm.js';
 import { SimLogs } from './logs.js';
+import { SimCloudWatch } from './alarms.js';
 import { FIXTURE_TIMINGS, type Timings } from './timings.js';
 import type { ApiLatency } from './latency.js';
 
@@ -63,6 +64,7 @@ export class SimCloud {
   readonly ecr: SimEcr;
   readonly ssm: SimSsm;
   readonly logs: SimLogs;
+  readonly cloudWatch: SimCloudWatch;
   callerArn: string;
   apiLatency?: ApiLatency;
   defaultInstanceScript: InstanceScript = DEFAULT_INSTANCE_SCRIPT;
@@ -94,6 +96,8 @@ export class SimCloud {
     this.cloudFormation = new SimCloudFormation(world, this.region, this.account);
     this.ecr = new SimEcr(this.clock, this.account);
     this.logs = new SimLogs(this.clock);
+    this.cloudWatch = new SimCloudWatch(this.clock, this.region, this.account);
+    this.cloudFormation.alarms = this.cloudWatch;
     this.ssm = new SimSsm(this.clock, this.region, this.account, () => this.callerArn);
   }
 
@@ -159,6 +163,7 @@ export class SimCloud {
       sts: this.wrap('sts', { getCallerIdentity }, ['getCallerIdentity']),
       ssm: this.wrap('ssm', this.ssm, ['putParameter', 'getParameter', 'getParameterHistory', 'deleteParameters']),
       logs: this.wrap('logs', this.logs, ['getLogEvents']),
+      cloudWatch: this.wrap('cloudWatch', this.cloudWatch, ['describeAlarms']),
     } as unknown as AwsClients;
   }
 
