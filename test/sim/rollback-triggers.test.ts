@@ -41,7 +41,7 @@ describe('rollback triggers in the simulated cloud', () => {
 
     expect(result.finalStatus).toBe('UPDATE_COMPLETE');
     expect(seenDuringMonitoring).toEqual({ status: 'UPDATE_IN_PROGRESS', oldGroupInstances: 2 });
-    const cleanup = result.events.find((e) => e.ResourceStatus === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')!;
+    const cleanup = result.events.find((e) => (e.ResourceStatus as string) === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')!;
     expect(cleanup.Timestamp!.getTime() - groupCompleteAt!).toBeGreaterThanOrEqual(10 * 60_000);
     expect(stackStatuses(result.events, s.stackName)).toEqual(['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_COMPLETE']);
     // The old group is deleted only after the monitoring period.
@@ -68,7 +68,7 @@ describe('rollback triggers in the simulated cloud', () => {
     const rollback = result.events.find((e) => e.ResourceStatus === 'UPDATE_ROLLBACK_IN_PROGRESS')!;
     expect(rollback.ResourceStatusReason).toContain(arn);
     expect(rollback.Timestamp!.getTime()).toBeGreaterThanOrEqual(breachedAt!);
-    expect(result.events.some((e) => e.ResourceStatus === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')).toBe(false);
+    expect(result.events.some((e) => (e.ResourceStatus as string) === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')).toBe(false);
     expect(s.cloud.groupMutations(oldGroup).filter((m) => m.by === 'cloudformation')).toEqual([]);
     const newGroup = result.events.find((e) => e.LogicalResourceId === 'AutoScalingGroup' && e.PhysicalResourceId && e.PhysicalResourceId !== oldGroup)!.PhysicalResourceId!;
     expect(s.cloud.groupMutations(newGroup).some((m) => m.action === 'group-deleted')).toBe(true);
