@@ -40,14 +40,6 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
   const st = new sts.STSClient(config);
   const sm = new ssm.SSMClient(config);
   for (const client of [cf, as, er, st, sm] as MiddlewareHost[]) client.middlewareStack.add(explain, { step: 'initialize', name: 'shipperExplainMissingProfile' });
-  // Only a bake reads alarms: load CloudWatch on first use.
-  let cwa: Promise<{ client: import('@aws-sdk/client-cloudwatch').CloudWatchClient; mod: typeof import('@aws-sdk/client-cloudwatch') }> | undefined;
-  const cloudWatch = () =>
-    (cwa ??= import('@aws-sdk/client-cloudwatch').then((mod) => {
-      const client = new mod.CloudWatchClient(config);
-      (client as MiddlewareHost).middlewareStack.add(explain, { step: 'initialize', name: 'shipperExplainMissingProfile' });
-      return { mod, client };
-    }));
   // Only `status` reads target health: load that client on first use.
   let lb: Promise<{ client: import('@aws-sdk/client-elastic-load-balancing-v2').ElasticLoadBalancingV2Client; mod: typeof import('@aws-sdk/client-elastic-load-balancing-v2') }> | undefined;
   const loadBalancing = () =>
@@ -126,12 +118,6 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
       filterLogEvents: async (i, options) => {
         const { mod, client } = await cloudWatchLogs();
         return client.send(new mod.FilterLogEventsCommand(i), { abortSignal: options?.abortSignal });
-      },
-    },
-    cloudWatch: {
-      describeAlarms: async (i) => {
-        const { mod, client } = await cloudWatch();
-        return client.send(new mod.DescribeAlarmsCommand(i));
       },
     },
     elbv2: {

@@ -21,7 +21,7 @@ export interface ReleaseLookup {
 export async function buildFailureReport(
   ctx: DeployContext,
   target: ServiceEnvironment,
-  result: Pick<FollowResult, 'stack' | 'state' | 'cancelled' | 'cancellation' | 'bootLogs'>,
+  result: Pick<FollowResult, 'stack' | 'state' | 'cancelled' | 'cancellation' | 'bootLogs' | 'bakeBreach'>,
   startedAt: Date,
   releases?: Partial<ReleaseLookup>,
 ): Promise<FailureReport> {
@@ -57,6 +57,7 @@ export async function buildFailureReport(
     ...(previousRelease ? { previousRelease } : {}),
     ...(blocker ? { rollbackBlocker: { logicalId: blocker.logicalId, resourceType: blocker.resourceType, status: blocker.status, reason: blocker.reason } } : {}),
     ...(cancelled && result.cancellation ? { cancelled: result.cancellation } : {}),
+    ...(result.bakeBreach ? { bakeBreach: result.bakeBreach } : {}),
   };
 }
 
@@ -94,7 +95,7 @@ function nextSteps(
   blocker: RootCause | undefined,
   launchesFailed: boolean,
   bootLogs: BootLog[],
-  result: Pick<FollowResult, 'cancelled' | 'cancellation'>,
+  result: Pick<FollowResult, 'cancelled' | 'cancellation' | 'bakeBreach'>,
 ): string[] {
   const { stackName, env, service } = target;
   const region = service.region;
@@ -121,6 +122,10 @@ function nextSteps(
     );
     return steps;
   }
+  if (result.bakeBreach) {
+    steps.push(...bakeBreachSteps(result.bakeBreach, env));
+    return steps;
+  }
   const kind = root?.classification.kind;
   const group = bootLogGroupOf(target);
   const logs = group ? `CloudWatch log group ${group}` : 'the instance logs';
@@ -139,4 +144,17 @@ function nextSteps(
   }
   steps.push(`Try the image locally, fix, push a new tag and run: shipper deploy --env ${env} --image-tag <tag>`);
   return steps;
+}
+
+/** A breach is about the release's behaviour (or a missing alarm), not about how it booted. */
+function bakeBreachSteps(breach: NonNullable<FollowResult['bakeBreach']>, env: string): string[] {
+  if (breach.kind === 'missing') {
+    return [
+      `The rollback trigger alarm ${breach.alarmName} does not exist (in this region), so CloudFormation failed the update. Create it, or leave it out of bake.alarms, and deploy again.`,
+    ];
+  }
+  return [
+    `CloudWatch alarm ${breach.alarmName} went to ALARM ${breach.during === 'bake' ? 'while the new release baked' : 'while the new group was being created'}: look at what it measures for the new release before deploying again.`,
+    `When it is fixed, push a new tag and run: shipper deploy --env ${env} --image-tag <tag>`,
+  ];
 }

@@ -7,6 +7,7 @@ import type { Reporter, ShipperEvent } from './events.js';
 import { formatFailureReport } from './failure.js';
 import { formatCleanupComplete, formatLive } from './live.js';
 import { formatNotice, isNotice } from './notices.js';
+import { formatBakeEvent, isBakeEvent } from './bake.js';
 import { formatPlan } from './plan.js';
 import { formatPlanDetail } from './plan-detail.js';
 import { OperationClock, formatActivityLine, formatProgressLine } from './progress.js';
@@ -101,6 +102,7 @@ export class PlainReporter implements Reporter {
         return;
       default:
         if (isNotice(event)) this.line(formatNotice(event, s));
+        else if (isBakeEvent(event)) this.lines(formatBakeEvent(event, s));
     }
   }
 
