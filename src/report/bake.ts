@@ -29,7 +29,7 @@ export function formatBakeEvent(event: BakeEvent, style: Style = noStyle): strin
       return [`Baking: ${formatElapsed(event.secondsLeft)} left; ${groups.join(', ')}${alarms}`];
     }
     case 'bake.breach':
-      return [style.bad(style.bold(`${capitalise(describeBreach(event.breach))}.`)), style.pending('CloudFormation rolls the update back; the old group was never deleted and serves on.')];
+      return [style.bad(style.bold(sentence(capitalise(describeBreach(event.breach))))), style.pending('CloudFormation rolls the update back; the old group was never deleted and serves on.')];
     case 'bake.ended':
       return [style.ok(`Bake of ${formatElapsed(event.minutes * 60)} ended with no alarm; CloudFormation now deletes the old group.`)];
   }
@@ -75,6 +75,10 @@ function stateText(alarm: BakeAlarmView, style: Style): string {
     default:
       return style.pending(alarm.state);
   }
+}
+
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function capitalise(text: string): string {
