@@ -11,12 +11,12 @@
  * not documented either; shipper takes the alarm's name, StateReason and time from CloudWatch.
  */
 import type { Stack, StackEvent } from '@aws-sdk/client-cloudformation';
-import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { BakePlan } from '../bake/plan.js';
+import { readAlarmStates } from '../bake/alarm-states.js';
 import { LogicalIds } from '../compose/template.js';
 import type { BakeAlarmView, BakeBreach } from '../report/events.js';
 import { isInProgress, isRollback } from '../stack-events/status.js';
-import { aws, elapsedSeconds, type DeployContext } from './context.js';
+import { elapsedSeconds, type DeployContext } from './context.js';
 import type { RolloutState } from './rollout-state.js';
 
 /** How often alarms are read while baking: a breach is on screen within about this long. */
@@ -41,6 +41,7 @@ export class BakeWatch {
   private alarms: BakeAlarmView[];
   private lastAlarmRead = Number.NEGATIVE_INFINITY;
   private lastProgress = Number.NEGATIVE_INFINITY;
+  private readFailed = false;
 
   constructor(
     private readonly ctx: DeployContext,
@@ -158,31 +159,16 @@ export class BakeWatch {
 
   private async readAlarms(): Promise<void> {
     this.lastAlarmRead = this.ctx.clock.now().getTime();
-    const cloudWatch = this.ctx.clients.cloudWatch;
-    if (!cloudWatch || this.plan.alarms.length === 0) return;
-    const names = this.plan.alarms.map((a) => a.name);
-    let found: MetricAlarm[];
     try {
-      const answer = await aws(this.ctx, () => cloudWatch.describeAlarms({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }));
-      found = [...(answer.MetricAlarms ?? []), ...((answer.CompositeAlarms ?? []) as MetricAlarm[])];
+      this.alarms = await readAlarmStates(this.ctx, this.plan.alarms);
     } catch (err) {
       // Reading alarms only explains; CloudFormation still guards the update. Say so once and carry on.
-      if (this.alarms.every((a) => a.state !== 'unknown')) {
+      if (!this.readFailed) {
+        this.readFailed = true;
         this.ctx.reporter.emit({ type: 'warning', message: `could not read the bake's alarms (${err instanceof Error ? err.message : String(err)}); CloudFormation still watches them` });
       }
-      this.alarms = this.alarms.map((a) => ({ name: a.name, state: 'unknown' }));
-      return;
+      this.alarms = this.plan.alarms.map((a) => ({ name: a.name, state: 'unknown' }));
     }
-    this.alarms = this.plan.alarms.map((planned) => {
-      const alarm = found.find((f) => f.AlarmName === planned.name || f.AlarmArn === planned.arn);
-      if (!alarm) return { name: planned.name, state: 'missing' };
-      return {
-        name: planned.name,
-        state: (alarm.StateValue ?? 'unknown') as BakeAlarmView['state'],
-        ...(alarm.StateReason ? { reason: alarm.StateReason } : {}),
-        ...(alarm.StateUpdatedTimestamp ? { since: new Date(alarm.StateUpdatedTimestamp) } : {}),
-      };
-    });
   }
 }
 
@@ -193,13 +179,23 @@ export class BakeWatch {
  */
 export function bakeStart(state: RolloutState, req: Pick<BakeWatchRequest, 'stackName' | 'expectedSignals'>): number | undefined {
   if (!state.newGroupName || state.signals.success < req.expectedSignals) return undefined;
+  return resourcesDoneAt(state.events, req.stackName, state.newGroupName);
+}
+
+/**
+ * When the last resource of an operation completed, if the group is complete and nothing is in
+ * progress any more (`events` oldest first, this operation's only); a `groupName` must be the
+ * group that completed.
+ */
+export function resourcesDoneAt(events: readonly StackEvent[], stackName: string, groupName?: string): number | undefined {
   const latest = new Map<string, StackEvent>();
-  for (const e of state.events) {
-    if (e.LogicalResourceId === req.stackName || !e.LogicalResourceId) continue;
+  for (const e of events) {
+    if (e.LogicalResourceId === stackName || !e.LogicalResourceId) continue;
     latest.set(e.LogicalResourceId, e);
   }
   const group = latest.get(LogicalIds.autoScalingGroup);
-  if (!group || !/^(CREATE|UPDATE)_COMPLETE$/.test(group.ResourceStatus ?? '') || group.PhysicalResourceId !== state.newGroupName) return undefined;
+  if (!group || !/^(CREATE|UPDATE)_COMPLETE$/.test(group.ResourceStatus ?? '')) return undefined;
+  if (groupName !== undefined && group.PhysicalResourceId !== groupName) return undefined;
   const last = [...latest.values()];
   if (last.some((e) => /_IN_PROGRESS$/.test(e.ResourceStatus ?? ''))) return undefined;
   return Math.max(...last.map((e) => e.Timestamp?.getTime() ?? 0));

@@ -58,6 +58,15 @@ export function formatBreachRootCause(report: FailureReport, style: Style = noSt
   return lines;
 }
 
+/** `shipper status` during a bake. */
+export function formatBakeStatus(bake: { minutes: number; endsAt: Date; secondsLeft: number; oldGroupName?: string; alarms: BakeAlarmView[] }, style: Style = noStyle): string[] {
+  const lines = [
+    style.pending(`Baking: ${formatElapsed(bake.secondsLeft)} left of ${formatElapsed(bake.minutes * 60)} (ends ${formatTimestamp(bake.endsAt)}); the new group serves, old group${bake.oldGroupName ? ` ${bake.oldGroupName}` : ''} kept.`),
+  ];
+  lines.push(bake.alarms.length ? `  Alarms: ${alarmList(bake.alarms, style)}` : style.dim('  No alarm guards it: CloudFormation only waits before deleting the old group.'));
+  return lines;
+}
+
 function alarmList(alarms: BakeAlarmView[], style: Style): string {
   return alarms.map((a) => `${a.name} ${stateText(a, style)}`).join(', ');
 }

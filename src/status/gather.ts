@@ -12,6 +12,7 @@ import { liveRelease } from '../releases/select.js';
 import type { ReleaseStore } from '../releases/store.js';
 import { StackEventPoller } from '../stack-events/poller.js';
 import { isInProgress } from '../stack-events/status.js';
+import { bakeInProgress, type BakeStatus } from './bake.js';
 
 export interface InstanceStatus {
   instanceId: string;
@@ -38,6 +39,8 @@ export interface StatusView {
   group?: { name: string; desired: number; min: number; max: number; launchTemplateVersion?: string; instances: InstanceStatus[] };
   leftovers: Array<{ logicalId: string; physicalId?: string; reason?: string }>;
   warnings: string[];
+  /** The update is baking: CloudFormation's monitoring period, old group kept, alarms watched. */
+  bake?: BakeStatus;
 }
 
 export async function gatherStatus(ctx: DeployContext, target: ServiceEnvironment, store: ReleaseStore): Promise<StatusView> {
@@ -68,6 +71,9 @@ export async function gatherStatus(ctx: DeployContext, target: ServiceEnvironmen
       view.image = serving ? { tag: serving.imageTag, digest: serving.imageDigest } : undefined;
     }
   }
+
+  const bake = view.inProgress ? await bakeInProgress(ctx, stack) : undefined;
+  if (bake) view.bake = bake;
 
   const groupName = await currentGroupName(ctx, stackName);
   const group = groupName ? await describeGroup(ctx, groupName) : undefined;

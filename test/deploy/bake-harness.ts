@@ -49,20 +49,21 @@ export interface BakeRun {
 export async function deployWithBake(
   w: World,
   plan: BakePlan,
-  opts: { onEvent?: (e: ShipperEvent, interrupt: AbortController) => void; cloudWatch?: boolean } = {},
+  opts: { onEvent?: (e: ShipperEvent, controls: { interrupt: AbortController; detach: AbortController }) => void; cloudWatch?: boolean } = {},
 ): Promise<BakeRun> {
   const reporter = new RecordingReporter();
   const timeline: TimedEvent[] = [];
   const interrupt = new AbortController();
+  const detach = new AbortController();
   const record = reporter.emit.bind(reporter);
   reporter.emit = (e) => {
     record(e);
     timeline.push({ at: w.cloud.clock.now(), event: e });
-    opts.onEvent?.(e, interrupt);
+    opts.onEvent?.(e, { interrupt, detach });
   };
   const clients = w.cloud.clients();
   if (opts.cloudWatch === false) delete clients.cloudWatch;
-  const ctx: DeployContext = { clients, clock: w.cloud.clock, reporter, interrupt: interrupt.signal };
+  const ctx: DeployContext = { clients, clock: w.cloud.clock, reporter, interrupt: interrupt.signal, detach: detach.signal };
   const { stackName } = target;
   const desired = target.service.capacity.desired;
   const template = composeStack(target, { imageTag: 'v2', imageDigest: DIGEST_V2, desiredCapacity: desired, sidecarImages: w.registry.pinnedFor(target.service) });

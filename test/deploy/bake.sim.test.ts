@@ -4,7 +4,8 @@
  * explains a breach as the root cause with the old group untouched.
  */
 import { describe, expect, it } from '@jest/globals';
-import { DeployRolledBackError } from '../../src/errors.js';
+import { DeployRolledBackError, DetachedError, ExitCode } from '../../src/errors.js';
+import type { StatusView } from '../../src/status/gather.js';
 import type { FailureReport, ShipperEvent } from '../../src/report/events.js';
 import { formatFailureReport } from '../../src/report/failure.js';
 import { PlainReporter } from '../../src/report/plain.js';
@@ -127,7 +128,7 @@ describe('a deploy with a bake', () => {
   it('Ctrl-C mid-bake cancels the update and rolls back like any other cancel', async () => {
     const { w, plan } = bakeWorld(10, [ALARM]);
     const run = await deployWithBake(w, plan, {
-      onEvent: (e, interrupt) => {
+      onEvent: (e, { interrupt }) => {
         if (e.type === 'bake.progress') interrupt.abort('SIGINT');
       },
     });
@@ -142,5 +143,29 @@ describe('a deploy with a bake', () => {
     expect(report.previousReleaseLive).toBe(true);
     expect(touchesOf(w.cloud, w.oldGroup)).toEqual([]);
     expect(of(run, 'deploy.live')).toEqual([]);
+  });
+
+  it('shipper status shows a bake in progress: the time left, the old group kept and each alarm', async () => {
+    const { w, plan } = bakeWorld(10, [ALARM, UNHEALTHY]);
+    // The deploying CLI stops following at the bake's first progress; CloudFormation bakes on.
+    const run = await deployWithBake(w, plan, {
+      onEvent: (e, { detach }) => {
+        if (e.type === 'bake.progress') detach.abort();
+      },
+    });
+    expect(run.error).toBeInstanceOf(DetachedError);
+    w.cloud.cloudWatch.setAlarmState({ AlarmName: UNHEALTHY, StateValue: 'INSUFFICIENT_DATA', StateReason: 'Insufficient Data: 1 datapoint was unknown.' });
+
+    const status = await w.run(['status', '--env', 'test']);
+    expect(status.code).toBe(ExitCode.ok);
+    expect(status.stdout).toMatch(/An operation is in progress \(UPDATE_IN_PROGRESS\)/);
+    expect(status.stdout).toMatch(new RegExp(`Baking: 9m\\d\\ds left of 10m00s \\(ends \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\); the new group serves, old group ${w.oldGroup} kept\\.`));
+    expect(status.stdout).toContain(`Alarms: ${ALARM} OK, ${UNHEALTHY} INSUFFICIENT_DATA`);
+    const json = JSON.parse((await w.run(['status', '--env', 'test', '--json'])).stdout) as StatusView;
+    expect(json.bake).toMatchObject({ minutes: 10, oldGroupName: w.oldGroup, alarms: [{ name: ALARM, state: 'OK' }, { name: UNHEALTHY, state: 'INSUFFICIENT_DATA' }] });
+
+    // Once the bake is over, status says nothing of it.
+    w.cloud.clock.runUntilIdle();
+    expect((await w.run(['status', '--env', 'test'])).stdout).not.toMatch(/Baking/);
   });
 });
