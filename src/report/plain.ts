@@ -102,7 +102,14 @@ export class PlainReporter implements Reporter {
         return;
       default:
         if (isNotice(event)) this.line(formatNotice(event, s));
-        else if (isBakeEvent(event)) this.lines(formatBakeEvent(event, s));
+        else if (isBakeEvent(event)) {
+          // On Buildkite the bake is a group of its own: its progress folds away under one header.
+          if (this.opts.buildkite && event.type === 'bake.started') {
+            this.flushHeader();
+            this.pendingHeader = `Baking ${event.stackName} (${event.minutes} min)`;
+          }
+          this.lines(formatBakeEvent(event, s));
+        }
     }
   }
 

@@ -85,6 +85,7 @@ export async function deployWithBake(
   const poller = await StackEventPoller.beforeOperation({ cloudFormation: cfn, stackName, clock: w.cloud.clock });
   const startedAt = w.cloud.clock.now();
   await cfn.executeChangeSet({ ChangeSetName: created.Id, StackName: stackName, ClientRequestToken: 'bake-token' });
+  reporter.emit({ type: 'operation.started', stackName, operation: 'update', token: 'bake-token', startedAt });
   const run: BakeRun = { reporter, timeline };
   try {
     run.result = await followOperation(ctx, {

@@ -10,6 +10,12 @@ import type { FailureReport, ShipperEvent } from '../../src/report/events.js';
 import { formatFailureReport } from '../../src/report/failure.js';
 import { PlainReporter } from '../../src/report/plain.js';
 import { touchesOf } from './harness.js';
+import { NotifyingReporter } from '../../src/notify/notifier.js';
+import type { DeployNote } from '../../src/notify/channel.js';
+import { slackPayload } from '../../src/notify/webhook.js';
+import { OutcomeRecorder } from '../../src/ci/outcome.js';
+import { buildkiteCalls } from '../../src/ci/buildkite.js';
+import { RecordingReporter } from '../../src/report/events.js';
 import { BREACH_REASON, bakeWorld, deployWithBake, indexOf, timeOf, type BakeRun } from './bake-harness.js';
 
 const ALARM = 'hello-test-target-5xx';
@@ -167,5 +173,43 @@ describe('a deploy with a bake', () => {
     // Once the bake is over, status says nothing of it.
     w.cloud.clock.runUntilIdle();
     expect((await w.run(['status', '--env', 'test'])).stdout).not.toMatch(/Baking/);
+  });
+
+  it('tells notifications it is baking, then live; a breach is the failed note\'s root cause; Buildkite annotations say both', async () => {
+    const notes = async (run: BakeRun) => {
+      const sent: DeployNote[] = [];
+      const notifier = new NotifyingReporter(new RecordingReporter(), [{ label: 'hook', wants: () => true, send: async (n) => void sent.push(n) }], { service: 'hello', environment: 'test' });
+      for (const e of run.reporter.events) notifier.emit(e);
+      await notifier.flush();
+      return sent;
+    };
+    const annotation = (run: BakeRun, failure?: { exitCode: number; message: string }) => {
+      const recorder = new OutcomeRecorder(new RecordingReporter());
+      for (const e of run.reporter.events) recorder.emit(e);
+      return buildkiteCalls({ service: 'hello', env: 'test' }, recorder.outcome(failure))[0]!.stdin!;
+    };
+
+    const clean = bakeWorld(10, [ALARM]);
+    const baked = await deployWithBake(clean.w, clean.plan);
+    const cleanNotes = await notes(baked);
+    expect(cleanNotes.map((n) => n.kind)).toEqual(['started', 'baking', 'live']);
+    expect(cleanNotes[1]!.bake).toMatchObject({ minutes: 10, alarms: [ALARM] });
+    expect(slackPayload(cleanNotes[1]!).text).toContain(`is baking in test (hello-test) for 10 min, guarded by ${ALARM}; the old group is kept until it ends`);
+    expect(annotation(baked)).toContain(`Baked 10 min with the old group kept, guarded by \`${ALARM}\`: no alarm fired.`);
+
+    const breached = bakeWorld(10, [ALARM]);
+    const broken = await deployWithBake(breached.w, breached.plan, {
+      onEvent: (e) => {
+        if (e.type === 'bake.started') breached.w.cloud.cloudWatch.setAlarmStateAfter(60, { AlarmName: ALARM, StateValue: 'ALARM', StateReason: BREACH_REASON });
+      },
+    });
+    const brokenNotes = await notes(broken);
+    expect(brokenNotes.map((n) => n.kind)).toEqual(['started', 'baking', 'failed']);
+    expect(brokenNotes[2]!.rootCause).toMatch(new RegExp(`^alarm ${ALARM} went to ALARM at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC: Threshold Crossed`));
+    expect(brokenNotes[2]!.stillServing).toBeDefined();
+    const markdown = annotation(broken, { exitCode: 4, message: (broken.error as Error).message });
+    expect(markdown).toContain(`CloudWatch alarm \`${ALARM}\` went to \`ALARM\` at `);
+    expect(markdown).toContain(BREACH_REASON);
+    expect(markdown).toContain('was kept, never deleted, and serves again.');
   });
 });
