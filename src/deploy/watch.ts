@@ -13,6 +13,7 @@ import { retryOptions, type DeployContext } from './context.js';
 import { followOperation, type PollTiming } from './follow.js';
 import { describeStack, liveImage } from './stack-state.js';
 import type { DeployJournal } from './journal.js';
+import { bakePlanOfStack } from '../bake/from-stack.js';
 
 export interface WatchRequest {
   target: ServiceEnvironment;
@@ -53,6 +54,7 @@ export async function runWatch(deployCtx: DeployContext, req: WatchRequest): Pro
     attachHint: `shipper watch --env ${req.target.env}`,
     bootLogGroup: bootLogGroupOf(req.target),
     onLive: (live) => announceLive(ctx, req.target, live, startedAt, req.waitCleanup),
+    bake: bakePlanOfStack(stack),
   });
   await concludeOperation(ctx, { target: req.target, result, startedAt, waitCleanup: req.waitCleanup, journal: req.journalFor?.(deploying) });
   return true;

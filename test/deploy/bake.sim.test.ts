@@ -170,6 +170,13 @@ describe('a deploy with a bake', () => {
     const json = JSON.parse((await w.run(['status', '--env', 'test', '--json'])).stdout) as StatusView;
     expect(json.bake).toMatchObject({ minutes: 10, oldGroupName: w.oldGroup, alarms: [{ name: ALARM, state: 'OK' }, { name: UNHEALTHY, state: 'INSUFFICIENT_DATA' }] });
 
+    // `shipper watch` re-attaches to the bake as the stack remembers it, and sees it go live at its end.
+    const watch = await w.run(['watch', '--env', 'test']);
+    expect(watch.code).toBe(ExitCode.ok);
+    expect(watch.stdout).toMatch(new RegExp(`Baking: \\d+m\\d\\ds left; new group \\S+ serves, old group ${w.oldGroup} kept; ${ALARM} OK, ${UNHEALTHY} INSUFFICIENT_DATA`));
+    expect(watch.stdout).toContain('Bake of 10m00s ended with no alarm');
+    expect(watch.stdout.indexOf('Bake of 10m00s ended with no alarm')).toBeLessThan(watch.stdout.search(/hello-test is live/));
+    expect(watch.stdout).toMatch(/hello-test is live/);
     // Once the bake is over, status says nothing of it.
     w.cloud.clock.runUntilIdle();
     expect((await w.run(['status', '--env', 'test'])).stdout).not.toMatch(/Baking/);
