@@ -144,7 +144,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       result = await releasesCommand(opts, io, deps);
     });
 
-  awsOptions(program.command('status').description('the stack, the live release, the group and its instances, and cleanup leftovers'))
+  awsOptions(program.command('status').description('the stack, the live release, the group and its instances, a bake in progress (time left, alarm states), and cleanup leftovers'))
     .addHelpText('after', '\nExample:\n  shipper status --env test')
     .action(async (opts) => {
       const { statusCommand } = await import('./commands/status.js');
