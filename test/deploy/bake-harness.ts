@@ -49,7 +49,7 @@ export interface BakeRun {
 export async function deployWithBake(
   w: World,
   plan: BakePlan,
-  opts: { onEvent?: (e: ShipperEvent, controls: { interrupt: AbortController; detach: AbortController }) => void; cloudWatch?: boolean } = {},
+  opts: { onEvent?: (e: ShipperEvent, controls: { interrupt: AbortController; detach: AbortController }) => void; cloudWatch?: boolean; timeoutMs?: number } = {},
 ): Promise<BakeRun> {
   const reporter = new RecordingReporter();
   const timeline: TimedEvent[] = [];
@@ -96,6 +96,7 @@ export async function deployWithBake(
       oldGroupName: w.oldGroup,
       expectedSignals: desired,
       waitCleanup: false,
+      ...(opts.timeoutMs ? { deadline: new Date(startedAt.getTime() + opts.timeoutMs) } : {}),
       bake: plan,
       onLive: (stack) => announceLive(ctx, target, stack, startedAt, false),
     });

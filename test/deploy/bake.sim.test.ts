@@ -151,6 +151,20 @@ describe('a deploy with a bake', () => {
     expect(of(run, 'deploy.live')).toEqual([]);
   });
 
+  it('--timeout bounds the time to get in service, not the declared bake on top of it', async () => {
+    const { w, plan } = bakeWorld(30, [ALARM]);
+    const run = await deployWithBake(w, plan, { timeoutMs: 10 * 60_000 });
+    expect(run.error).toBeUndefined();
+    expect(of(run, 'operation.cancelling')).toEqual([]);
+    expect(indexOf(run, 'bake.ended')).toBeLessThan(indexOf(run, 'deploy.live'));
+
+    // Without a group in service by then, it still cancels.
+    const slow = bakeWorld(30, [ALARM]);
+    const late = await deployWithBake(slow.w, slow.plan, { timeoutMs: 2 * 60_000 });
+    expect(of(late, 'operation.cancelling')).toHaveLength(1);
+    expect(of(late, 'bake.started')).toEqual([]);
+  });
+
   it('shipper status shows a bake in progress: the time left, the old group kept and each alarm', async () => {
     const { w, plan } = bakeWorld(10, [ALARM, UNHEALTHY]);
     // The deploying CLI stops following at the bake's first progress; CloudFormation bakes on.
