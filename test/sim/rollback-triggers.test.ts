@@ -7,7 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { StackEvent } from '@aws-sdk/client-cloudformation';
 import { runChangeSet } from './drive.js';
-import { updateScenario, type Scenario } from './scenarios.js';
+import { firstCreateScenario, updateScenario, type Scenario } from './scenarios.js';
 
 const BREACH = 'Threshold Crossed: 2 out of the last 2 datapoints [41.0 (01/12/26 06:40:00), 37.0 (01/12/26 06:39:00)] were greater than the threshold (5.0) (minimum 2 datapoints for OK -> ALARM transition).';
 
@@ -166,5 +166,30 @@ describe('rollback triggers in the simulated cloud', () => {
     await expect(cfn.createChangeSet({ ...base, RollbackConfiguration: { MonitoringTimeInMinutes: 181 } })).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('less than or equal to 180') });
     const six = Array.from({ length: 6 }, () => ({ Arn: arn, Type: 'AWS::CloudWatch::Alarm' }));
     await expect(cfn.createChangeSet({ ...base, RollbackConfiguration: { RollbackTriggers: six } })).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('length less than or equal to 5') });
+  });
+
+  it('apply to a first create too: CREATE_IN_PROGRESS through monitoring, ROLLBACK_COMPLETE on a breach', async () => {
+    const clean = firstCreateScenario();
+    const ok = clean.cloud.cloudWatch.putAlarm('a', 'OK', 'fine');
+    let statusWhileMonitoring: string | undefined;
+    const created = await runChangeSet(clean.cloud.clients(), clean.cloud.clock, {
+      ...clean,
+      rollbackConfiguration: { MonitoringTimeInMinutes: 5, RollbackTriggers: [{ Arn: ok.arn, Type: 'AWS::CloudWatch::Alarm' }] },
+      onPoll: ({ status, elapsedSeconds }) => {
+        if (elapsedSeconds > 6 * 60 && !statusWhileMonitoring) statusWhileMonitoring = status;
+      },
+    });
+    expect(created.finalStatus).toBe('CREATE_COMPLETE');
+    expect(statusWhileMonitoring).toBe('CREATE_IN_PROGRESS');
+
+    const breached = firstCreateScenario();
+    const alarm = breached.cloud.cloudWatch.putAlarm('a', 'OK', 'fine');
+    breached.cloud.cloudWatch.setAlarmStateAfter(6 * 60, { AlarmName: 'a', StateValue: 'ALARM', StateReason: BREACH });
+    const rolledBack = await runChangeSet(breached.cloud.clients(), breached.cloud.clock, {
+      ...breached,
+      rollbackConfiguration: { MonitoringTimeInMinutes: 5, RollbackTriggers: [{ Arn: alarm.arn, Type: 'AWS::CloudWatch::Alarm' }] },
+    });
+    expect(rolledBack.finalStatus).toBe('ROLLBACK_COMPLETE');
+    expect(rolledBack.events.find((e) => e.ResourceStatus === 'ROLLBACK_IN_PROGRESS')!.ResourceStatusReason).toContain(alarm.arn);
   });
 });
