@@ -16,6 +16,7 @@ export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 export interface SimAlarm {
   name: string;
   arn: string;
+  composite: boolean;
   state: AlarmState;
   reason: string;
   updatedAt: Date;
@@ -31,6 +32,8 @@ const NEW_ALARM_REASON = 'Unchecked: Initial alarm creation';
 
 export class SimCloudWatch {
   readonly alarms = new Map<string, SimAlarm>();
+  /** Every DescribeAlarms request, as made. */
+  readonly calls: cw.DescribeAlarmsCommandInput[] = [];
   private readonly listeners = new Set<(change: AlarmChange) => void>();
 
   constructor(
@@ -44,10 +47,16 @@ export class SimCloudWatch {
   }
 
   /** An alarm exists from now on (PutMetricAlarm); new alarms start INSUFFICIENT_DATA, as in CloudWatch. */
-  putAlarm(name: string, state: AlarmState = 'INSUFFICIENT_DATA', reason = NEW_ALARM_REASON): SimAlarm {
-    const alarm: SimAlarm = { name, arn: this.arnOf(name), state, reason, updatedAt: this.clock.now() };
+  putAlarm(name: string, state: AlarmState = 'INSUFFICIENT_DATA', reason = NEW_ALARM_REASON, composite = false): SimAlarm {
+    const alarm: SimAlarm = { name, arn: this.arnOf(name), composite, state, reason, updatedAt: this.clock.now() };
     this.alarms.set(name, alarm);
     return alarm;
+  }
+
+  /** PutMetricAlarm (or PutCompositeAlarm), chainable. */
+  put(name: string, options: { composite?: boolean; state?: AlarmState; reason?: string } = {}): this {
+    this.putAlarm(name, options.state, options.reason, options.composite);
+    return this;
   }
 
   deleteAlarm(name: string): void {
@@ -80,7 +89,9 @@ export class SimCloudWatch {
     return () => this.listeners.delete(listener);
   }
 
+  /** Metric alarms only unless AlarmTypes asks for composite ones too, as CloudWatch answers. */
   async describeAlarms(input: cw.DescribeAlarmsCommandInput): Promise<cw.DescribeAlarmsCommandOutput> {
+    this.calls.push(structuredClone(input));
     if ((input.AlarmNames?.length ?? 0) > 100) {
       throw awsError('ValidationError', `1 validation error detected: Value at 'alarmNames' failed to satisfy constraint: Member must have length less than or equal to 100`);
     }
@@ -90,17 +101,19 @@ export class SimCloudWatch {
         (input.AlarmNamePrefix === undefined || a.name.startsWith(input.AlarmNamePrefix)) &&
         (input.StateValue === undefined || a.state === input.StateValue),
     );
+    const types = input.AlarmTypes ?? ['MetricAlarm'];
+    const shape = (a: SimAlarm) => ({
+      AlarmName: a.name,
+      AlarmArn: a.arn,
+      StateValue: a.state,
+      StateReason: a.reason,
+      StateUpdatedTimestamp: a.updatedAt,
+      StateTransitionedTimestamp: a.updatedAt,
+      ActionsEnabled: true,
+    });
     return {
-      MetricAlarms: selected.map((a) => ({
-        AlarmName: a.name,
-        AlarmArn: a.arn,
-        StateValue: a.state,
-        StateReason: a.reason,
-        StateUpdatedTimestamp: a.updatedAt,
-        StateTransitionedTimestamp: a.updatedAt,
-        ActionsEnabled: true,
-      })),
-      CompositeAlarms: [],
+      MetricAlarms: types.includes('MetricAlarm') ? selected.filter((a) => !a.composite).map(shape) : [],
+      CompositeAlarms: types.includes('CompositeAlarm') ? selected.filter((a) => a.composite).map(shape) : [],
     } as unknown as cw.DescribeAlarmsCommandOutput;
   }
 }
