@@ -37,6 +37,7 @@ export class OutcomeRecorder implements Reporter {
   private failed?: FailureReport;
   private recorded?: Extract<ShipperEvent, { type: 'release.recorded' }>;
   private planned?: Extract<ShipperEvent, { type: 'plan.summary' }>['image'];
+  private baked?: Extract<ShipperEvent, { type: 'bake.started' }>;
 
   constructor(private readonly next: Reporter) {}
 
@@ -45,6 +46,7 @@ export class OutcomeRecorder implements Reporter {
     else if (event.type === 'deploy.failed') this.failed = event.report;
     else if (event.type === 'release.recorded') this.recorded = event;
     else if (event.type === 'plan.summary') this.planned = event.image;
+    else if (event.type === 'bake.started') this.baked = event;
     this.next.emit(event);
   }
 
@@ -74,6 +76,7 @@ export class OutcomeRecorder implements Reporter {
         ...(digest ? { imageDigest: digest } : {}),
         outputs,
         elapsedSeconds: this.live.elapsedSeconds,
+        ...(this.baked ? { bake: { minutes: this.baked.minutes, alarms: this.baked.alarms.map((a) => a.name) } } : {}),
       },
     };
   }

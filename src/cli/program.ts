@@ -91,7 +91,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .option('-y, --yes', 'do not ask for confirmation on protected environments (needed in CI)')
     .option('--wait-cleanup', 'follow cleanup of the old group to UPDATE_COMPLETE and report leftovers')
     .option('--no-wait-cleanup', 'return as soon as the new group is live (default)')
-    .option('--timeout <duration>', 'cancel and roll back if the new group is not live in time (e.g. 20m)')
+    .option('--timeout <duration>', 'cancel and roll back if the new group is not in service in time (e.g. 20m; a bake comes on top)')
     .option('--no-wait-busy', 'fail instead of waiting when another operation is in progress')
     .option('--allow-shared-change', 'execute even though replacing the group also changes the target group, listener rule or inline ingress the old group serves through (see README)')
     .option('--commit <sha>', 'git commit being deployed (default: from CI variables or git)')
@@ -149,7 +149,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       result = await releasesCommand(opts, io, deps);
     });
 
-  awsOptions(program.command('status').description('the stack, the live release, the group and its instances, and cleanup leftovers'))
+  awsOptions(program.command('status').description('the stack, the live release, the group and its instances, a bake in progress (time left, alarm states), and cleanup leftovers'))
     .addHelpText('after', '\nExample:\n  shipper status --env test')
     .action(async (opts) => {
       const { statusCommand } = await import('./commands/status.js');

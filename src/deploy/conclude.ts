@@ -7,6 +7,7 @@ import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { DeployRolledBackError, NeedsAttentionError } from '../errors.js';
 import { needsAttention } from '../stack-events/status.js';
 import { describeCancellation } from '../report/failure.js';
+import { describeBreach } from '../report/bake.js';
 import { elapsedSeconds, type DeployContext } from './context.js';
 import type { DeployJournal } from './journal.js';
 import { buildFailureReport, type ReleaseLookup } from './failure-report.js';
@@ -57,7 +58,11 @@ export async function concludeOperation(ctx: DeployContext, c: Conclusion): Prom
   ctx.reporter.emit({ type: 'deploy.failed', report });
   // A cancelled update has no failed resource to blame (CloudFormation marks them "cancelled"): say what cancelled it.
   const cancelledBy = report.cancelled ? `by ${describeCancellation(report.cancelled)}` : undefined;
-  const rootCause = report.rootCause ? `${report.rootCause.logicalId}: ${report.rootCause.reason}` : (cancelledBy ?? report.finalStatus);
+  const rootCause = report.bakeBreach
+    ? describeBreach(report.bakeBreach)
+    : report.rootCause
+      ? `${report.rootCause.logicalId}: ${report.rootCause.reason}`
+      : (cancelledBy ?? report.finalStatus);
   const stuck = needsAttention(report.finalStatus);
   await c.journal?.finished({ status: stuck ? 'needs-attention' : result.cancelled ? 'cancelled' : 'rolled-back', endedAt, rootCause, stack: result.stack });
   if (stuck) throw new NeedsAttentionError(`${stackName} is ${report.finalStatus}: ${rootCause}`);

@@ -22,7 +22,7 @@ export interface ReleaseLookup {
 export async function buildFailureReport(
   ctx: DeployContext,
   target: ServiceEnvironment,
-  result: Pick<FollowResult, 'stack' | 'state' | 'cancelled' | 'cancellation' | 'bootLogs'>,
+  result: Pick<FollowResult, 'stack' | 'state' | 'cancelled' | 'cancellation' | 'bootLogs' | 'bakeBreach'>,
   startedAt: Date,
   releases?: Partial<ReleaseLookup>,
 ): Promise<FailureReport> {
@@ -58,6 +58,7 @@ export async function buildFailureReport(
     ...(previousRelease ? { previousRelease } : {}),
     ...(blocker ? { rollbackBlocker: { logicalId: blocker.logicalId, resourceType: blocker.resourceType, status: blocker.status, reason: blocker.reason } } : {}),
     ...(cancelled && result.cancellation ? { cancelled: result.cancellation } : {}),
+    ...(result.bakeBreach ? { bakeBreach: result.bakeBreach } : {}),
   };
 }
 
@@ -95,7 +96,7 @@ function nextSteps(
   blocker: RootCause | undefined,
   launchesFailed: boolean,
   bootLogs: BootLog[],
-  result: Pick<FollowResult, 'cancelled' | 'cancellation'>,
+  result: Pick<FollowResult, 'cancelled' | 'cancellation' | 'bakeBreach'>,
 ): string[] {
   const { stackName, service } = target;
   const region = service.region;
@@ -122,6 +123,10 @@ function nextSteps(
     );
     return steps;
   }
+  if (result.bakeBreach) {
+    steps.push(...bakeBreachSteps(result.bakeBreach, targetFlags(target)));
+    return steps;
+  }
   const kind = root?.classification.kind;
   const group = bootLogGroupOf(target);
   const logs = group ? `CloudWatch log group ${group}` : 'the instance logs';
@@ -140,4 +145,17 @@ function nextSteps(
   }
   steps.push(`Try the image locally, fix, push a new tag and run: shipper deploy ${targetFlags(target)} --image-tag <tag>`);
   return steps;
+}
+
+/** A breach is about the release's behaviour (or a missing alarm), not about how it booted. */
+function bakeBreachSteps(breach: NonNullable<FollowResult['bakeBreach']>, flags: string): string[] {
+  if (breach.kind === 'missing') {
+    return [
+      `The rollback trigger alarm ${breach.alarmName} does not exist (in this region), so CloudFormation failed the update. Create it, or leave it out of bake.alarms, and deploy again.`,
+    ];
+  }
+  return [
+    `CloudWatch alarm ${breach.alarmName} went to ALARM ${breach.during === 'bake' ? 'while the new release baked' : 'while the new group was being created'}: look at what it measures for the new release before deploying again.`,
+    `When it is fixed, push a new tag and run: shipper deploy ${flags} --image-tag <tag>`,
+  ];
 }

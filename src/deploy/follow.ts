@@ -13,6 +13,8 @@ import { isInProgress, isSuccessfulLive, isTerminal } from '../stack-events/stat
 import { failedInstanceIds } from '../stack-events/root-cause.js';
 import type { Cancellation } from '../report/events.js';
 import type { BakePlan } from '../bake/plan.js';
+import type { BakeBreach } from '../report/events.js';
+import { BakeWatch } from './bake-watch.js';
 import { BootLogReader } from './boot-logs.js';
 import { aws, elapsedSeconds, type DeployContext } from './context.js';
 import { DEFAULT_POLL, PollPacer, type PollTiming, type RolloutView } from './poll-pacing.js';
@@ -53,6 +55,8 @@ export interface FollowResult {
   bootLogs?: BootLogReader;
   /** What cancelled the update, when `cancelled` is set. */
   cancellation?: Cancellation;
+  /** The alarm whose breach rolled the update back (or the trigger alarm that was missing). */
+  bakeBreach?: BakeBreach;
 }
 
 export async function followOperation(ctx: DeployContext, req: FollowRequest): Promise<FollowResult> {
@@ -65,7 +69,11 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
   let cancelNoticeGiven = false;
   let cancellation: Cancellation | undefined;
   const bootLogs = new BootLogReader(ctx.clients.logs, ctx.clock, req.bootLogGroup);
-  const done = (final: Stack): FollowResult => ({ stack: final, state, live, cancelled, bootLogs, cancellation });
+  // Shows the bake and explains a breach (bake-watch.ts).
+  const bake = req.bake ? new BakeWatch(ctx, req.bake, { stackName: req.stackName, startedAt: req.startedAt, expectedSignals: req.expectedSignals }) : undefined;
+  const done = (final: Stack): FollowResult => ({ stack: final, state, live, cancelled, bootLogs, cancellation, ...(bake?.breach ? { bakeBreach: bake.breach } : {}) });
+  // The --timeout is for the new group to get in service; a bake's declared length comes on top.
+  const timedOut = () => req.deadline !== undefined && ctx.clock.now() >= req.deadline && !bake?.bakingOrDone;
   const readStack = async (): Promise<Stack> => {
     const read = await describeStack(ctx, stackRef);
     if (!read) throw new Error(`stack ${req.stackName} disappeared while it was being followed`);
@@ -78,7 +86,7 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
         hint: `re-attach with: ${req.attachHint ?? 'shipper watch --env <env>'}`,
       });
     }
-    const cancelDue = !cancelled && !live && (ctx.interrupt?.aborted || (req.deadline !== undefined && ctx.clock.now() >= req.deadline));
+    const cancelDue = !cancelled && !live && (ctx.interrupt?.aborted || timedOut());
     const plan = pacer.plan(rolloutView(req, state, stack, live, Boolean(cancelled)), ctx.clock.now().getTime());
     const signalsBefore = signalCount(state);
     // The status is read on every poll unless the plan trusts the events to say when it moved;
@@ -98,6 +106,7 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
       if (plan.group) await pollGroup(ctx, state, req.expectedSignals);
       changed = reportProgress(ctx, req, state) || changed;
     }
+    if (bake && !live) changed = (await bake.observe(current, state)) || changed;
 
     if (live && ctx.interrupt?.aborted) {
       // Already live: an interrupt during --wait-cleanup only stops waiting for the cleanup.
@@ -117,7 +126,7 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
     }
 
     if (!cancelled && !live) {
-      const reason = ctx.interrupt?.aborted ? 'interrupt' : req.deadline && ctx.clock.now() >= req.deadline ? 'timeout' : undefined;
+      const reason = ctx.interrupt?.aborted ? 'interrupt' : timedOut() ? 'timeout' : undefined;
       if (reason && status === 'UPDATE_IN_PROGRESS') {
         cancelled = reason;
         cancellation = reason === 'interrupt' ? { by: 'signal', signal: signalName(ctx.interrupt) } : { by: 'timeout', timeoutSeconds: Math.round((req.deadline!.getTime() - req.startedAt.getTime()) / 1000) };

@@ -14,6 +14,7 @@ import { followOperation, type PollTiming } from './follow.js';
 import { describeStack, liveImage } from './stack-state.js';
 import type { DeployJournal } from './journal.js';
 import { targetFlags } from '../instances/flags.js';
+import { bakePlanOfStack } from '../bake/from-stack.js';
 
 export interface WatchRequest {
   target: ServiceEnvironment;
@@ -54,6 +55,7 @@ export async function runWatch(deployCtx: DeployContext, req: WatchRequest): Pro
     attachHint: `shipper watch ${targetFlags(req.target)}`,
     bootLogGroup: bootLogGroupOf(req.target),
     onLive: (live) => announceLive(ctx, req.target, live, startedAt, req.waitCleanup),
+    bake: bakePlanOfStack(stack),
   });
   await concludeOperation(ctx, { target: req.target, result, startedAt, waitCleanup: req.waitCleanup, journal: req.journalFor?.(deploying) });
   return true;

@@ -245,7 +245,7 @@ export const notificationsSchema = z.strictObject({
         url: z.union([z.url({ protocol: /^https?$/ }), secretRefSchema]),
         /** slack: Slack-compatible `text` and `blocks`; json: shipper's plain JSON shape. */
         format: z.enum(['slack', 'json']).default('slack'),
-        on: z.array(z.enum(['started', 'live', 'failed', 'cancelled'])).default(['started', 'live', 'failed', 'cancelled']),
+        on: z.array(z.enum(['started', 'baking', 'live', 'failed', 'cancelled'])).default(['started', 'baking', 'live', 'failed', 'cancelled']),
       }),
     )
     .default([]),

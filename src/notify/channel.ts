@@ -4,7 +4,8 @@
  */
 import type { Notifications, SecretRef } from '../descriptor/schema.js';
 
-export type NoteKind = 'started' | 'live' | 'failed' | 'cancelled';
+/** `baking`: the new group serves and CloudFormation keeps the update open (old group kept) while alarms guard it. */
+export type NoteKind = 'started' | 'baking' | 'live' | 'failed' | 'cancelled';
 
 /** What a receiver is told about one moment of one deploy. */
 export interface DeployNote {
@@ -23,6 +24,8 @@ export interface DeployNote {
   stillServing?: { number?: number; tag?: string; digest?: string };
   /** cancelled: what cancelled it, e.g. "Ctrl-C" or "--timeout 30m". */
   cancelledBy?: string;
+  /** baking: how long, until when, and the alarms that guard it. */
+  bake?: { minutes: number; endsAt: Date; alarms: string[] };
 }
 
 export interface NotificationChannel {

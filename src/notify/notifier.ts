@@ -6,6 +6,7 @@
  */
 import type { Reporter, ShipperEvent } from '../report/events.js';
 import { describeCancellation } from '../report/failure.js';
+import { describeBreach } from '../report/bake.js';
 import type { DeployNote, NoteKind, NotificationChannel } from './channel.js';
 
 export const DEFAULT_NOTIFY_BOUND_MS = 5000;
@@ -86,6 +87,8 @@ export class NotifyingReporter implements Reporter {
       case 'operation.started':
         this.stackName = event.stackName;
         return 'started';
+      case 'bake.started':
+        return 'baking';
       case 'deploy.live':
         return 'live';
       case 'deploy.failed':
@@ -99,10 +102,13 @@ export class NotifyingReporter implements Reporter {
     const { service, environment, by, commit, buildUrl } = this.context;
     const note: DeployNote = { kind, service, environment, stackName: this.stackName, at: (this.options.now ?? (() => new Date()))(), image: this.image, by, commit, buildUrl };
     if (event.type === 'deploy.live') note.stackName = event.stackName;
+    if (event.type === 'bake.started') note.stackName = event.stackName;
+    if (event.type === 'bake.started') note.bake = { minutes: event.minutes, endsAt: event.endsAt, alarms: event.alarms.map((a) => a.name) };
     if (event.type === 'deploy.failed') {
       const r = event.report;
       note.stackName = r.stackName;
-      if (r.rootCause) note.rootCause = `${r.rootCause.logicalId}: ${r.rootCause.reason}`;
+      if (r.bakeBreach) note.rootCause = describeBreach(r.bakeBreach);
+      else if (r.rootCause) note.rootCause = `${r.rootCause.logicalId}: ${r.rootCause.reason}`;
       if (r.previousReleaseLive) note.stillServing = { number: r.previousRelease?.number, tag: r.previousRelease?.tag, digest: r.previousRelease?.digest };
       if (r.cancelled) note.cancelledBy = describeCancellation(r.cancelled);
     }

@@ -45,6 +45,8 @@ function headline(note: DeployNote): string {
   switch (note.kind) {
     case 'started':
       return `Deploying ${what} to ${where}`;
+    case 'baking':
+      return `${what} is baking in ${where}${note.bake ? ` for ${note.bake.minutes} min${note.bake.alarms.length ? `, guarded by ${note.bake.alarms.join(', ')}` : ''}` : ''}; the old group is kept until it ends`;
     case 'live':
       return `${what} is live in ${where}`;
     case 'failed':

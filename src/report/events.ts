@@ -85,7 +85,38 @@ export type ShipperEvent =
   /** A notification (webhook, New Relic, ...) was accepted or not; never changes the outcome. */
   | { type: 'notify.result'; channel: string; ok: boolean; detail: string }
   /** `shipper destroy` finished with one stack: deleted, or what is left and what to run next. */
-  | { type: 'destroy.outcome'; outcome: DestroyOutcome };
+  | { type: 'destroy.outcome'; outcome: DestroyOutcome }
+  /** The new group serves and every signal is in: CloudFormation keeps the update open (old group kept) until `endsAt`. */
+  | { type: 'bake.started'; stackName: string; minutes: number; endsAt: Date; alarms: BakeAlarmView[]; notYetGuarding: string[] }
+  /** Now and again during the bake: who serves, each alarm's state, the time left. */
+  | { type: 'bake.progress'; newGroupName?: string; oldGroupName?: string; alarms: BakeAlarmView[]; secondsLeft: number }
+  /** An alarm that guards the bake went to ALARM (or one does not exist): CloudFormation rolls the update back. */
+  | { type: 'bake.breach'; breach: BakeBreach }
+  /** The monitoring period ended without a breach; cleanup of the old group starts. */
+  | { type: 'bake.ended'; minutes: number; elapsedSeconds: number };
+
+/** One alarm guarding a bake, as CloudWatch last described it ('missing': no such alarm; 'unknown': not read). */
+export interface BakeAlarmView {
+  name: string;
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA' | 'missing' | 'unknown';
+  /** CloudWatch's StateReason, as it gives it. */
+  reason?: string;
+  /** StateUpdatedTimestamp. */
+  since?: Date;
+}
+
+/** Why a bake rolled back: the alarm that went to ALARM, or a trigger alarm that does not exist. */
+export interface BakeBreach {
+  kind: 'alarm' | 'missing';
+  alarmName: string;
+  alarmArn?: string;
+  /** CloudWatch's StateReason for the ALARM state, as it gives it. */
+  stateReason?: string;
+  /** When the alarm went to ALARM (StateUpdatedTimestamp). */
+  firedAt?: Date;
+  /** During the bake, or while the new group was still being created. */
+  during: 'bake' | 'rollout';
+}
 
 /** Everything the user needs, on one screen, when a deploy did not go live. */
 export interface FailureReport {
@@ -108,6 +139,8 @@ export interface FailureReport {
   rollbackBlocker?: { logicalId: string; resourceType: string; status: string; reason: string };
   /** Set when the update was cancelled rather than failed. */
   cancelled?: Cancellation;
+  /** An alarm guarding the bake went to ALARM (or was missing): the root cause, before any resource's reason. */
+  bakeBreach?: BakeBreach;
 }
 
 /** One failed instance's boot log stream: its last lines (oldest first), or why it could not be read. */

@@ -20,7 +20,7 @@ import {
 } from './failure.js';
 import { code, codeBlock, escapeMarkdown } from './markdown.js';
 import { normaliseReason } from './stack-line.js';
-import { formatElapsed } from './time.js';
+import { formatElapsed, formatTimestamp } from './time.js';
 
 export interface MarkdownFailure {
   exitCode: number;
@@ -49,7 +49,9 @@ export function reportMarkdown(report: FailureReport): string[] {
   lines.push('', `Stack ${code(report.stackName)} ended in ${code(report.finalStatus)} after ${formatElapsed(report.elapsedSeconds)}.`);
 
   lines.push('', '**Root cause**', '');
-  if (report.rootCause) {
+  if (report.bakeBreach) {
+    lines.push(...breachMarkdown(report));
+  } else if (report.rootCause) {
     const rc = report.rootCause;
     lines.push(`${code(rc.logicalId)} (${rc.resourceType}) ${code(rc.status)}`, '', ...codeBlock([normaliseReason(rc.reason)]));
   } else if (report.cancelled) {
@@ -89,5 +91,16 @@ export function reportMarkdown(report: FailureReport): string[] {
     lines.push('', '**Next steps**', '');
     for (const step of report.nextSteps.slice(0, MAX_NEXT_STEPS)) lines.push(`- ${escapeMarkdown(step)}`);
   }
+  return lines;
+}
+
+/** The alarm whose breach rolled the bake back, with CloudWatch's reason as it gave it. */
+function breachMarkdown(report: FailureReport): string[] {
+  const b = report.bakeBreach!;
+  if (b.kind === 'missing') return [`Rollback trigger alarm ${code(b.alarmName)} does not exist, so CloudFormation failed the whole update.`];
+  const when = b.firedAt ? ` at ${formatTimestamp(b.firedAt)}` : '';
+  const lines = [`CloudWatch alarm ${code(b.alarmName)} went to ${code('ALARM')}${when}, ${b.during === 'bake' ? 'during the bake' : 'while the new group was being created'}.`];
+  if (b.stateReason) lines.push('', ...codeBlock([b.stateReason]));
+  if (report.previousReleaseLive) lines.push('', `The old group${report.previousGroupName ? ` ${code(report.previousGroupName)}` : ''} was kept, never deleted, and serves again.`);
   return lines;
 }

@@ -7,6 +7,7 @@ import type { BootLog, Cancellation, FailedActivity, FailureReport, PreviousRele
 import { normaliseReason } from './stack-line.js';
 import { type Style, noStyle } from './style.js';
 import { formatElapsed, formatTimestamp } from './time.js';
+import { formatBreachRootCause } from './bake.js';
 
 export const MAX_ACTIVITIES = 5;
 export const MAX_INSTANCES = 3;
@@ -88,7 +89,9 @@ export function formatFailureReport(report: FailureReport, style: Style = noStyl
   lines.push(style.dim(`Stack ${report.stackName} ended in ${report.finalStatus} after ${formatElapsed(report.elapsedSeconds)}.`));
 
   lines.push('', style.bold('Root cause'));
-  if (report.rootCause) {
+  if (report.bakeBreach) {
+    lines.push(...formatBreachRootCause(report, style));
+  } else if (report.rootCause) {
     const rc = report.rootCause;
     lines.push(`  ${rc.logicalId} (${rc.resourceType}) ${style.bad(rc.status)}`);
     lines.push(`  ${normaliseReason(rc.reason)}`);

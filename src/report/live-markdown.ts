@@ -10,6 +10,8 @@ export interface MarkdownLive {
   imageDigest?: string;
   outputs: Record<string, string>;
   elapsedSeconds: number;
+  /** The bake it passed before going live: minutes and the alarms that guarded it. */
+  bake?: { minutes: number; alarms: string[] };
 }
 
 export function liveMarkdown(target: { service: string; env: string }, live: MarkdownLive): string {
@@ -22,6 +24,10 @@ export function liveMarkdown(target: { service: string; env: string }, live: Mar
     ...(image ? [`Image ${image}`, ''] : []),
     `Stack ${code(live.stackName)}, live after ${formatElapsed(live.elapsedSeconds)}.`,
   ];
+  if (live.bake) {
+    const guards = live.bake.alarms.length ? `, guarded by ${live.bake.alarms.map(code).join(', ')}` : '';
+    lines.push('', `Baked ${live.bake.minutes} min with the old group kept${guards}: no alarm fired.`);
+  }
   const outputs = Object.entries(live.outputs);
   if (outputs.length > 0) {
     lines.push('', '| Output | Value |', '| --- | --- |');

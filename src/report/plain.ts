@@ -7,6 +7,7 @@ import type { Reporter, ShipperEvent } from './events.js';
 import { formatFailureReport } from './failure.js';
 import { formatCleanupComplete, formatLive } from './live.js';
 import { formatNotice, isNotice } from './notices.js';
+import { formatBakeEvent, isBakeEvent } from './bake.js';
 import { formatPlan } from './plan.js';
 import { formatPlanDetail } from './plan-detail.js';
 import { OperationClock, formatActivityLine, formatProgressLine } from './progress.js';
@@ -101,6 +102,14 @@ export class PlainReporter implements Reporter {
         return;
       default:
         if (isNotice(event)) this.line(formatNotice(event, s));
+        else if (isBakeEvent(event)) {
+          // On Buildkite the bake is a group of its own: its progress folds away under one header.
+          if (this.opts.buildkite && event.type === 'bake.started') {
+            this.flushHeader();
+            this.pendingHeader = `Baking ${event.stackName} (${event.minutes} min)`;
+          }
+          this.lines(formatBakeEvent(event, s));
+        }
     }
   }
 

@@ -4,6 +4,7 @@ import type { StatusView } from '../status/gather.js';
 import { styleStatus, type Style } from './style.js';
 import { alignColumns } from './table.js';
 import { formatRelative, formatTimestamp, formatWhen } from './time.js';
+import { formatBakeStatus } from './bake.js';
 
 export function formatStatus(view: StatusView, now: Date, style: Style): string[] {
   const lines: string[] = [];
@@ -14,6 +15,7 @@ export function formatStatus(view: StatusView, now: Date, style: Style): string[
   lines.push(`${style.bold(view.stackName)}  ${styleStatus(view.stackStatus ?? '', style)}${updated}`);
   if (view.stackStatusReason) lines.push(`  ${style.dim(view.stackStatusReason)}`);
   if (view.inProgress) lines.push(style.pending(`  An operation is in progress (${view.inProgress.status}). Follow it with: ${view.inProgress.attach}`));
+  if (view.bake) lines.push(...formatBakeStatus(view.bake, style));
 
   const image = view.image?.digest ? `${view.image.tag ?? '-'} ${shortDigest(view.image.digest)}` : 'unknown';
   if (view.deploying?.digest) lines.push(style.pending(`Deploying: ${view.deploying.tag ?? '-'} ${shortDigest(view.deploying.digest)} (not live yet)`));

@@ -9,6 +9,7 @@ import type { Reporter, ShipperEvent } from './events.js';
 import { formatFailureReport } from './failure.js';
 import { formatCleanupComplete, formatLiveDetails, liveHeadline } from './live.js';
 import { formatNotice, isNotice } from './notices.js';
+import { formatBakeEvent, isBakeEvent, type BakeEvent } from './bake.js';
 import { formatPlan } from './plan.js';
 import { formatPlanDetail } from './plan-detail.js';
 import type { TextSink } from './plain.js';
@@ -165,7 +166,22 @@ export class TtyReporter implements Reporter {
         return;
       default:
         if (isNotice(event)) this.print(formatNotice(event, s));
+        else if (isBakeEvent(event)) this.renderBake(event);
     }
+  }
+
+  /** The live line carries the bake's progress; start, breach and end are printed once. */
+  private renderBake(event: BakeEvent): void {
+    const lines = formatBakeEvent(event, this.style);
+    if (event.type === 'bake.progress') {
+      this.phaseTitle = lines[0] ?? this.phaseTitle;
+      if (this.spinner.isSpinning) this.spinner.text = this.phaseTitle;
+      else this.print(...lines);
+      return;
+    }
+    if (event.type === 'bake.started') this.phaseTitle = `Baking ${event.stackName}: the new group serves, the old group is kept`;
+    if (event.type === 'bake.breach') this.phaseTitle = `Rolling back: alarm ${event.breach.alarmName} broke the bake`;
+    this.print(...lines);
   }
 
   close(): void {

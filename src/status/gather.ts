@@ -13,6 +13,7 @@ import type { ReleaseStore } from '../releases/store.js';
 import { StackEventPoller } from '../stack-events/poller.js';
 import { isInProgress } from '../stack-events/status.js';
 import { targetFlags } from '../instances/flags.js';
+import { bakeInProgress, type BakeStatus } from './bake.js';
 
 export interface InstanceStatus {
   instanceId: string;
@@ -39,6 +40,8 @@ export interface StatusView {
   group?: { name: string; desired: number; min: number; max: number; launchTemplateVersion?: string; instances: InstanceStatus[] };
   leftovers: Array<{ logicalId: string; physicalId?: string; reason?: string }>;
   warnings: string[];
+  /** The update is baking: CloudFormation's monitoring period, old group kept, alarms watched. */
+  bake?: BakeStatus;
 }
 
 export async function gatherStatus(ctx: DeployContext, target: ServiceEnvironment, store: ReleaseStore): Promise<StatusView> {
@@ -69,6 +72,9 @@ export async function gatherStatus(ctx: DeployContext, target: ServiceEnvironmen
       view.image = serving ? { tag: serving.imageTag, digest: serving.imageDigest } : undefined;
     }
   }
+
+  const bake = view.inProgress ? await bakeInProgress(ctx, stack) : undefined;
+  if (bake) view.bake = bake;
 
   const groupName = await currentGroupName(ctx, stackName);
   const group = groupName ? await describeGroup(ctx, groupName) : undefined;

@@ -11,7 +11,7 @@ import type { CreateChangeSetCommandInput } from '@aws-sdk/client-cloudformation
 import type { AwsClients } from '../../src/aws/api.js';
 import { editedExample } from '../helpers/temp-service.js';
 import { exampleDir } from '../helpers/paths.js';
-import { SimAlarmDirectory } from '../sim/alarm-directory.js';
+import type { SimCloudWatch } from '../sim/alarms.js';
 import { world, type World } from '../deploy/harness.js';
 
 const DEFAULT_ALARMS = ['hello-test-bake-target-5xx', 'hello-test-bake-unhealthy-hosts'];
@@ -22,14 +22,15 @@ function bakedExample(bake: string, overlay = ''): string {
 }
 
 interface BakeWorld extends World {
-  alarms: SimAlarmDirectory;
+  alarms: SimCloudWatch;
   changeSets: CreateChangeSetCommandInput[];
   deploy(...flags: string[]): ReturnType<World['run']>;
 }
 
 function bakeWorld(dir: string | undefined): BakeWorld {
   const w = world({ live: true, ...(dir ? { descriptor: path.join(dir, 'shipper.yml') } : {}) });
-  const alarms = new SimAlarmDirectory(w.cloud.region, w.cloud.account);
+  // The account's CloudWatch, the one the simulated CloudFormation's rollback triggers watch too.
+  const alarms = w.cloud.cloudWatch;
   const changeSets: CreateChangeSetCommandInput[] = [];
   const clients = async (): Promise<AwsClients> => {
     const sim = w.cloud.clients();
@@ -38,7 +39,7 @@ function bakeWorld(dir: string | undefined): BakeWorld {
       changeSets.push(structuredClone(input));
       return createChangeSet(input);
     };
-    return { ...sim, cloudWatch: alarms };
+    return sim;
   };
   const run: World['run'] = (args, o = {}) => w.run(args, { ...o, cwd: o.cwd ?? dir ?? exampleDir, deps: { clients, ...o.deps } });
   return { ...w, run, alarms, changeSets, deploy: (...flags) => run(['deploy', '--env', 'test', '--image-tag', 'v2', ...flags]) };

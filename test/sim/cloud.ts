@@ -24,6 +24,7 @@ import { seedStack, type SeedOptions, type SeededStack } from './seed.js';
 import { SimSsm } from './ssm.js';
 import { SimLogs } from './logs.js';
 import { SimLoadBalancing } from './load-balancing.js';
+import { SimCloudWatch } from './alarms.js';
 import { FIXTURE_TIMINGS, type Timings } from './timings.js';
 import type { ApiLatency } from './latency.js';
 
@@ -66,6 +67,7 @@ export class SimCloud {
   readonly logs: SimLogs;
   /** Shared listeners and their rules' priorities. */
   readonly loadBalancing: SimLoadBalancing;
+  readonly cloudWatch: SimCloudWatch;
   callerArn: string;
   apiLatency?: ApiLatency;
   defaultInstanceScript: InstanceScript = DEFAULT_INSTANCE_SCRIPT;
@@ -99,6 +101,8 @@ export class SimCloud {
     this.cloudFormation = new SimCloudFormation(world, this.region, this.account);
     this.ecr = new SimEcr(this.clock, this.account);
     this.logs = new SimLogs(this.clock);
+    this.cloudWatch = new SimCloudWatch(this.clock, this.region, this.account);
+    this.cloudFormation.alarms = this.cloudWatch;
     this.ssm = new SimSsm(this.clock, this.region, this.account, () => this.callerArn);
   }
 
@@ -165,6 +169,7 @@ export class SimCloud {
       ssm: this.wrap('ssm', this.ssm, ['putParameter', 'getParameter', 'getParameterHistory', 'deleteParameters']),
       logs: this.wrap('logs', this.logs, ['getLogEvents']),
       elbv2: this.wrap('elbv2', this.loadBalancing, ['describeRules', 'describeTargetHealth']),
+      cloudWatch: this.wrap('cloudWatch', this.cloudWatch, ['describeAlarms']),
     } as unknown as AwsClients;
   }
 

@@ -9,6 +9,8 @@ import { planChanges, topologicalOrder, type PlannedChange } from './diff.js';
 import { changeDetails, withoutValues } from './change-details.js';
 import { runDeletions, type DeletionItem } from './deletions.js';
 import { StackOperation } from './operation.js';
+import type { SimCloudWatch } from './alarms.js';
+import { effectiveRollbackConfiguration, RollbackTriggers } from './rollback-triggers.js';
 import type { SimWorld } from './resource-work.js';
 import { SimStack, type SimChangeSet } from './stack.js';
 import { dependenciesOf, parseTemplate, resolveParameters, type ParsedTemplate } from './template.js';
@@ -26,6 +28,10 @@ export class SimCloudFormation implements CloudFormationApi {
   readonly deletionFailures = new Map<string, { logicalId: string; reason: string }>();
   /** ListStacks page size; small, so callers must follow NextToken. */
   listPageSize = 100;
+  /** The account's CloudWatch alarms, which rollback triggers name. */
+  alarms?: SimCloudWatch;
+  /** How long CloudFormation takes to act on a trigger's alarm going to ALARM (not documented by AWS). */
+  triggerReactionSeconds = 5;
 
   constructor(
     private readonly world: SimWorld,
@@ -61,6 +67,7 @@ export class SimCloudFormation implements CloudFormationApi {
     const template = parseTemplate(templateBody);
     const params = resolveParameters(template, input.Parameters, stack?.params);
     checkCapabilities(template, input.Capabilities ?? []);
+    checkRollbackConfiguration(input.RollbackConfiguration);
     if (stack?.changeSets.has(changeSetName)) throw awsError('AlreadyExistsException', `ChangeSet [${changeSetName}] already exists`);
 
     if (!stack) {
@@ -84,6 +91,7 @@ export class SimCloudFormation implements CloudFormationApi {
       tags,
       capabilities: input.Capabilities ?? [],
       changes: plan.map((c) => toChange(c, stack!, previous, { template, params })),
+      ...(input.RollbackConfiguration ? { rollbackConfiguration: structuredClone(input.RollbackConfiguration) } : {}),
     };
     stack.changeSets.set(changeSetName, changeSet);
     const unchanged = plan.length === 0 && JSON.stringify(tags) === JSON.stringify(stack.tags);
@@ -127,7 +135,7 @@ export class SimCloudFormation implements CloudFormationApi {
       Status: cs.status as cfn.ChangeSetStatus,
       ...(cs.statusReason ? { StatusReason: cs.statusReason } : {}),
       NotificationARNs: [],
-      RollbackConfiguration: {},
+      RollbackConfiguration: cs.rollbackConfiguration ?? {},
       Capabilities: cs.capabilities as cfn.Capability[],
       Tags: cs.tags,
       Changes: cs.status === 'CREATE_COMPLETE' || cs.status === 'FAILED' ? (input.IncludePropertyValues ? cs.changes : cs.changes.map(withoutDetailValues)) : [],
@@ -150,6 +158,7 @@ export class SimCloudFormation implements CloudFormationApi {
     changeSet.executionStatus = 'EXECUTE_IN_PROGRESS';
     stack.tags = changeSet.tags;
     stack.capabilities = changeSet.capabilities;
+    stack.rollbackConfiguration = effectiveRollbackConfiguration(changeSet.rollbackConfiguration, stack.rollbackConfiguration);
     const plan = planChanges(
       changeSet.type === 'UPDATE' && stack.template ? { template: stack.template, params: stack.params } : undefined,
       { template: changeSet.template, params: changeSet.params },
@@ -162,6 +171,7 @@ export class SimCloudFormation implements CloudFormationApi {
       { template: changeSet.template, templateBody: changeSet.templateBody, params: changeSet.params },
       {
         rollbackFailure: this.rollbackFailure,
+        rollbackTriggers: new RollbackTriggers(this.world.clock, this.alarms, stack.rollbackConfiguration, this.triggerReactionSeconds),
         onFinished: (status) => {
           changeSet.executionStatus = status === 'UPDATE_COMPLETE' || status === 'CREATE_COMPLETE' ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED';
         },
@@ -356,4 +366,24 @@ function checkCapabilities(template: ReturnType<typeof parseTemplate>, given: st
   if (!needed) return;
   const ok = needed === 'CAPABILITY_IAM' ? given.includes('CAPABILITY_IAM') || given.includes('CAPABILITY_NAMED_IAM') : given.includes('CAPABILITY_NAMED_IAM');
   if (!ok) throw awsError('InsufficientCapabilitiesException', `Requires capabilities : [${needed}]`);
+}
+
+/**
+ * RollbackConfiguration's documented limits: MonitoringTimeInMinutes 0 to 180, at most five
+ * triggers, each an AWS::CloudWatch::Alarm or AWS::CloudWatch::CompositeAlarm. The messages
+ * follow CloudFormation's usual validation wording.
+ */
+function checkRollbackConfiguration(config: cfn.RollbackConfiguration | undefined): void {
+  if (!config) return;
+  const minutes = config.MonitoringTimeInMinutes;
+  if (minutes !== undefined && (minutes < 0 || minutes > 180)) {
+    throw awsError('ValidationError', `1 validation error detected: Value '${minutes}' at 'rollbackConfiguration.monitoringTimeInMinutes' failed to satisfy constraint: Member must have value ${minutes < 0 ? 'greater than or equal to 0' : 'less than or equal to 180'}`);
+  }
+  const triggers = config.RollbackTriggers ?? [];
+  if (triggers.length > 5) {
+    throw awsError('ValidationError', "1 validation error detected: Value at 'rollbackConfiguration.rollbackTriggers' failed to satisfy constraint: Member must have length less than or equal to 5");
+  }
+  for (const t of triggers) {
+    if (t.Type !== 'AWS::CloudWatch::Alarm' && t.Type !== 'AWS::CloudWatch::CompositeAlarm') throw awsError('ValidationError', `Unsupported rollback trigger type: ${t.Type}`);
+  }
 }

@@ -3,7 +3,7 @@
  * stack to settle, reading events with the production StackEventPoller. It is what a deploy does
  * at its simplest, so simulated-cloud tests can exercise whole operations.
  */
-import type { StackEvent } from '@aws-sdk/client-cloudformation';
+import type { RollbackConfiguration, StackEvent } from '@aws-sdk/client-cloudformation';
 import { isStackMissing, type AwsClients, type Clock } from '../../src/aws/api.js';
 import { StackEventPoller } from '../../src/stack-events/poller.js';
 import { withThrottleRetry } from '../../src/aws/retry.js';
@@ -15,6 +15,8 @@ export interface DriveOptions {
   parameters: Record<string, string>;
   token?: string;
   pollSeconds?: number;
+  /** CreateChangeSet's RollbackConfiguration (rollback triggers and monitoring time). */
+  rollbackConfiguration?: RollbackConfiguration;
   /** Called after every poll; lets a test act mid-operation (e.g. CancelUpdateStack). */
   onPoll?: (state: { status: string; events: StackEvent[]; elapsedSeconds: number }) => Promise<void> | void;
 }
@@ -49,6 +51,7 @@ export async function runChangeSet(clients: AwsClients, clock: Clock, opts: Driv
       TemplateBody: opts.templateBody,
       Parameters: Object.entries(opts.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
       Capabilities: ['CAPABILITY_IAM'],
+      ...(opts.rollbackConfiguration ? { RollbackConfiguration: opts.rollbackConfiguration } : {}),
     }),
   );
   let changeSet = await call(() => cfn.describeChangeSet({ ChangeSetName: created.Id }));

@@ -12,6 +12,7 @@ import { createOrReplace, updateInPlace } from './resources.js';
 import { runGroup } from './replacing-update.js';
 import type { SimResource, SimStack } from './stack.js';
 import { byType } from './timings.js';
+import { breachReason, missingTriggerReason, type RollbackTriggers } from './rollback-triggers.js';
 
 type TaskState = 'pending' | 'scheduled' | 'running' | 'complete' | 'failed' | 'cancelled';
 
@@ -34,9 +35,12 @@ export interface OperationOptions {
   /** Scenario knob: this resource fails to roll back (UPDATE) or to delete (CREATE rollback). */
   rollbackFailure?: { logicalId: string; reason: string };
   onFinished?: (finalStatus: string) => void;
+  /** The alarms watched during the operation and the monitoring period after it (rollback-triggers.ts). */
+  rollbackTriggers?: RollbackTriggers;
 }
 
-type Phase = 'running' | 'failing' | 'rolling-back' | 'cleanup' | 'finished';
+/** `monitoring`: every resource is done; the stack stays *_IN_PROGRESS for MonitoringTimeInMinutes, old resources kept. */
+type Phase = 'running' | 'monitoring' | 'failing' | 'rolling-back' | 'cleanup' | 'finished';
 
 export class StackOperation {
   private readonly tasks = new Map<string, Task>();
@@ -67,9 +71,13 @@ export class StackOperation {
     return this.phase !== 'finished';
   }
 
-  /** CancelUpdateStack only has an effect while resources are still being updated. */
+  /**
+   * CancelUpdateStack only has an effect while resources are still being updated, or during
+   * the monitoring period ("manually cancel the stack creation or update (using
+   * CancelUpdateStack, for example) as necessary": API_RollbackConfiguration).
+   */
   get canCancel(): boolean {
-    return this.kind === 'UPDATE' && this.phase === 'running';
+    return this.kind === 'UPDATE' && (this.phase === 'running' || this.phase === 'monitoring');
   }
 
   start(token: string | undefined): void {
@@ -79,15 +87,27 @@ export class StackOperation {
     this.stack.templateBody = this.next.templateBody;
     this.stack.params = { ...this.next.params };
     this.stack.setStatus(this.kind === 'CREATE' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS', 'User Initiated');
-    this.world.clock.schedule(this.world.timings.firstResourceSeconds * 1000, () => this.startReadyTasks());
+    const triggers = this.options.rollbackTriggers;
+    this.world.clock.schedule(this.world.timings.firstResourceSeconds * 1000, () => {
+      const missing = triggers?.missing() ?? [];
+      if (missing.length) return this.failWholeOperation(missingTriggerReason(missing));
+      triggers?.watch((alarm) => this.failWholeOperation(breachReason(alarm)));
+      this.startReadyTasks();
+    });
   }
 
   /** CancelUpdateStack: the caller has checked the stack is UPDATE_IN_PROGRESS. */
   cancel(): void {
-    if (this.phase !== 'running') return;
+    if (this.phase !== 'running' && this.phase !== 'monitoring') return;
+    this.failWholeOperation('Resource update cancelled');
+  }
+
+  /** A rollback trigger fired, one is missing, or a cancel: what is in flight stops and everything rolls back. */
+  private failWholeOperation(reason: string): void {
+    if (this.phase !== 'running' && this.phase !== 'monitoring') return;
     this.phase = 'failing';
     this.cancelRunningTasks();
-    this.beginRollback('Resource update cancelled');
+    this.beginRollback(reason);
   }
 
   private mainTasks(): Task[] {
@@ -107,9 +127,20 @@ export class StackOperation {
       this.world.clock.at(Math.max(earliest, afterDeps), () => this.runTask(task));
     }
     if (this.mainTasks().every((task) => task.state === 'complete')) {
-      this.phase = 'cleanup';
-      this.world.clock.schedule(t.operationCompleteSeconds * 1000, () => this.finishMainPhase());
+      const monitoringMs = this.options.rollbackTriggers?.monitoringMs ?? 0;
+      if (monitoringMs === 0) return this.endMonitoring();
+      // The monitoring period: the stack stays in progress, the old group untouched, until it ends or a trigger fires.
+      this.phase = 'monitoring';
+      this.world.clock.schedule(monitoringMs, () => {
+        if (this.phase === 'monitoring') this.endMonitoring();
+      });
     }
+  }
+
+  private endMonitoring(): void {
+    this.options.rollbackTriggers?.stop();
+    this.phase = 'cleanup';
+    this.world.clock.schedule(this.world.timings.operationCompleteSeconds * 1000, () => this.finishMainPhase());
   }
 
   private runTask(task: Task): void {
@@ -334,6 +365,7 @@ export class StackOperation {
   }
 
   private finish(status: string): void {
+    this.options.rollbackTriggers?.stop();
     this.phase = 'finished';
     this.stack.token = undefined;
     this.options.onFinished?.(status);

@@ -34,6 +34,8 @@ export interface SimChangeSet {
   tags: cfn.Tag[];
   capabilities: string[];
   changes: cfn.Change[];
+  /** As given to CreateChangeSet; absent means the stack's remembered one applies. */
+  rollbackConfiguration?: cfn.RollbackConfiguration;
 }
 
 interface EventFields {
@@ -58,6 +60,8 @@ export class SimStack {
   capabilities: string[] = [];
   /** The service role DeleteStack (or an update) was given. */
   roleArn?: string;
+  /** Rollback triggers and monitoring time, remembered for later updates (rollback-triggers.ts). */
+  rollbackConfiguration: cfn.RollbackConfiguration = {};
   readonly resources = new Map<string, SimResource>();
   /** Oldest first; DescribeStackEvents serves them newest first. */
   readonly events: cfn.StackEvent[] = [];
@@ -164,7 +168,7 @@ export class SimStack {
       Capabilities: this.capabilities as cfn.Capability[],
       DisableRollback: false,
       NotificationARNs: [],
-      RollbackConfiguration: {},
+      RollbackConfiguration: structuredClone(this.rollbackConfiguration),
       EnableTerminationProtection: false,
       DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
     };
