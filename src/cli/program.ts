@@ -10,6 +10,7 @@ import { SHIPPER_VERSION } from '../version.js';
 import { reportError, reportFailure } from './errors-to-exit.js';
 import type { CliIo } from './io.js';
 import type { CliDependencies } from './session.js';
+import { manyServices, oneOrMany } from './fleet-flags.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -77,11 +78,11 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       .option('--profile <profile>', 'AWS profile (default: the standard credential chain)')
       .option('--json', json);
 
-  awsOptions(
+  manyServices(awsOptions(
     program
       .command('deploy')
       .description('deploy an image as an immutable Auto Scaling group replacement; a failure rolls back and never touches live traffic'),
-  )
+  ))
     .option('--image-tag <tag>', 'ECR image tag to deploy (resolved to its digest)')
     .option('--image-digest <sha256:...>', 'deploy exactly this digest (with --image-tag, the tag must point at it in ECR)')
     .option('-y, --yes', 'do not ask for confirmation on protected environments (needed in CI)')
@@ -95,16 +96,19 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .option('--no-bake', 'skip the bake for an emergency fix: live as soon as the new group is healthy, no alarm can roll it back (needs --yes on protected environments; recorded in the release history)')
     .addHelpText('after', '\nExamples:\n  shipper deploy --env test --image-tag v42\n  shipper deploy --env prod --image-tag v42 --yes --timeout 30m   # in CI\n\nNotifications (descriptor key `notifications`: webhooks, newRelic, snsTopicArns) are sent\nconcurrently and awaited at most 5 s; a failing one is a warning, never a different exit code.\nNEW_RELIC_API_KEY is the New Relic API key unless the descriptor names a secret for it.')
     .action(async (opts) => {
-      const { deployCommand } = await import('./commands/deploy.js');
-      result = await deployCommand(opts, io, deps);
+      result = await oneOrMany(
+        opts,
+        async (one) => (await import('./commands/deploy.js')).deployCommand(one, io, deps),
+        async (many) => (await import('./commands/fleet-deploy.js')).fleetDeployCommand(many, io, deps),
+      );
     });
 
-  awsOptions(
+  manyServices(awsOptions(
     program
       .command('plan')
       .description('preview a deploy: create the change set, show what would change (resources, properties, parameters, images), delete it; nothing is executed'),
     'print the plan as one JSON object on stdout (progress goes to stderr); a failure prints one error event instead',
-  )
+  ))
     .option('--image-tag <tag>', 'ECR image tag to plan (resolved to its digest)')
     .option('--image-digest <sha256:...>', 'plan exactly this digest')
     .option('--no-bake', 'plan it as deploy --no-bake would run it: without the bake')
@@ -114,8 +118,11 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       '\nExamples:\n  shipper plan --env prod --image-tag v42\n  shipper plan --env prod --image-tag v42 --json > plan.json   # in CI, before a block step',
     )
     .action(async (opts) => {
-      const { planCommand } = await import('./commands/plan.js');
-      result = await planCommand(opts, io, deps);
+      result = await oneOrMany(
+        opts,
+        async (one) => (await import('./commands/plan.js')).planCommand(one, io, deps),
+        async (many) => (await import('./commands/fleet-read.js')).fleetPlanCommand(many, io, deps),
+      );
     });
 
   awsOptions(
@@ -137,18 +144,24 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       result = await rollbackCommand(opts, io, deps);
     });
 
-  awsOptions(program.command('releases').description('release history, newest first, with the live one marked'))
+  manyServices(awsOptions(program.command('releases').description('release history, newest first, with the live one marked')))
     .addHelpText('after', '\nExample:\n  shipper releases --env prod')
     .action(async (opts) => {
-      const { releasesCommand } = await import('./commands/releases.js');
-      result = await releasesCommand(opts, io, deps);
+      result = await oneOrMany(
+        opts,
+        async (one) => (await import('./commands/releases.js')).releasesCommand(one, io, deps),
+        async (many) => (await import('./commands/fleet-read.js')).fleetReleasesCommand(many, io, deps),
+      );
     });
 
-  awsOptions(program.command('status').description('the stack, the live release, the group and its instances, and cleanup leftovers'))
+  manyServices(awsOptions(program.command('status').description('the stack, the live release, the group and its instances, and cleanup leftovers')))
     .addHelpText('after', '\nExample:\n  shipper status --env test')
     .action(async (opts) => {
-      const { statusCommand } = await import('./commands/status.js');
-      result = await statusCommand(opts, io, deps);
+      result = await oneOrMany(
+        opts,
+        async (one) => (await import('./commands/status.js')).statusCommand(one, io, deps),
+        async (many) => (await import('./commands/fleet-read.js')).fleetStatusCommand(many, io, deps),
+      );
     });
 
   awsOptions(program.command('watch').description('attach to the operation in progress (e.g. after the deploying CLI was killed) and follow it to its outcome'))
