@@ -69,7 +69,7 @@ function sameStackProblems(targets: ServiceEnvironment[]): InputProblem[] {
         first.descriptorPath === t.descriptorPath
           ? `selected twice: both deploy stack ${t.stackName}`
           : `deploys stack ${t.stackName} in ${t.service.account}/${t.service.region}, as ${first.descriptorPath} does`,
-      hint: 'select each service once; two services need different service names (or stackName)',
+      hint: 'select each service once; two services need different `service` names',
     });
   }
   return problems;

@@ -152,6 +152,7 @@ export class TtyFleetReporter implements FleetReporter {
         return true;
       case 'deploy.live':
         state.doing = 'live';
+        state.signals = undefined;
         return true;
       default:
         return false;
