@@ -99,10 +99,11 @@ export class PlainFleetReporter implements FleetReporter {
     lane.printed = true;
     const r = lane.result!;
     const ok = SUCCESSFUL_OUTCOMES.has(r.outcome);
-    const how = [styleOutcome(r.outcome, this.style, outcomeLabel(r.outcome))];
-    if (r.elapsedSeconds !== undefined) how.push(formatElapsed(r.elapsedSeconds));
+    // status and releases only show: their header is the service alone.
+    const how = r.outcome === 'shown' ? [] : [styleOutcome(r.outcome, this.style, outcomeLabel(r.outcome))];
+    if (r.elapsedSeconds !== undefined && r.outcome !== 'shown') how.push(formatElapsed(r.elapsedSeconds));
     if (r.release !== undefined) how.push(`release #${r.release}`);
-    this.header(ok ? '---' : '+++', `:rocket: ${r.service}: ${how.join(', ')}`);
+    this.header(ok ? '---' : '+++', `:rocket: ${r.service}${how.length ? `: ${how.join(', ')}` : ''}`);
     this.out.write(lane.lines.join(''));
     if (!ok) {
       for (const line of (r.message ?? '').split('\n')) if (line) this.write(this.style.bad(`error: ${line}`));
