@@ -48,7 +48,7 @@ describe('the terminal view of many services', () => {
     const r = new TtyFleetReporter(t.stream, { color: false, verb: 'Deploying', now: () => new Date(now) });
     r.emit({ type: 'fleet.started', env: 'test', services: ['alpha', 'beta'], concurrency: 2 });
     r.emit({ type: 'fleet.service-started', service: 'alpha', env: 'test', running: 1, waiting: 1 });
-    const alpha = r.lane('alpha', 'test');
+    const alpha = r.lane('alpha');
     alpha.emit({ type: 'phase', phase: 'rollout', title: 'Rolling out v2 to alpha-test' });
     now += 75_000;
     alpha.emit({ type: 'group.progress', groupName: 'g', instances: [], signalsReceived: 1, signalsExpected: 2, elapsedSeconds: 75 });
@@ -59,7 +59,7 @@ describe('the terminal view of many services', () => {
     expect(lastBlock[0]).toMatch(/^. alpha {2}Rolling out v2 to alpha-test · signals 1\/2 · 1m15s$/);
     expect(lastBlock[1]).toBe('· beta   waiting');
 
-    const beta = r.lane('beta', 'test');
+    const beta = r.lane('beta');
     beta.emit({ type: 'warning', message: 'beta said something' });
     r.emit({ type: 'fleet.service-ended', result: result('beta', 'refused', 3, { message: 'image tag "v2" does not exist', rootCause: 'image tag "v2" does not exist' }), done: 1, total: 2 });
     r.emit({ type: 'fleet.service-ended', result: result('alpha', 'live', 0, { release: 7, elapsedSeconds: 200 }), done: 2, total: 2 });
@@ -78,7 +78,7 @@ describe('the terminal view of many services', () => {
     const r = new TtyFleetReporter({ isTTY: true, write: (s: string) => (out += s) }, { color: false, verb: 'Deploying' });
     r.emit({ type: 'fleet.started', env: 'test', services: ['alpha'], concurrency: 1 });
     r.emit({ type: 'fleet.service-started', service: 'alpha', env: 'test', running: 1, waiting: 0 });
-    const alpha = r.lane('alpha', 'test');
+    const alpha = r.lane('alpha');
     alpha.emit({ type: 'group.progress', groupName: 'g', instances: [], signalsReceived: 0, signalsExpected: 2, elapsedSeconds: 5 });
     alpha.emit({ type: 'group.progress', groupName: 'g', instances: [], signalsReceived: 0, signalsExpected: 2, elapsedSeconds: 9 });
     alpha.emit({ type: 'group.progress', groupName: 'g', instances: [], signalsReceived: 2, signalsExpected: 2, elapsedSeconds: 200 });
