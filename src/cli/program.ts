@@ -23,13 +23,18 @@ Exit codes:
   5  the stack needs attention (e.g. UPDATE_ROLLBACK_FAILED, or a destroy that ended DELETE_FAILED)
   6  answered no at a confirmation prompt
   7  an AWS call failed (credentials, network, permissions)
+  8  several services (-f repeated, --all) failed in different ways; when all that failed
+     failed alike, their shared code instead (e.g. 4); the summary table says how each ended
   130 interrupted: before the update started (a prompt included) nothing changed; after it
       (a second Ctrl-C), CloudFormation finishes the operation by itself (follow it with
       shipper watch)
   1  a bug in shipper (SHIPPER_DEBUG=1 shows the stack trace)
 With --json, a failure also ends stdout with one {"type":"error","exitCode":N,...} event.
 On Buildkite (BUILDKITE set), deploy, rollback and watch annotate the build with their outcome
-and set meta-data shipper:<env>:release, :image-tag and :image-digest for later steps.
+and set meta-data shipper:<env>:release, :image-tag and :image-digest for later steps
+(shipper:<service>:<env>:... when one step deploys several services).
+deploy, plan, status and releases take several services at once: -f repeated, or --all for
+every service of the workspace file shipper.workspace.yml (see README "Many services at once").
 Times are shown in UTC.`;
 
 export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = {}): Promise<ExitCodeValue> {
@@ -94,7 +99,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .option('--commit <sha>', 'git commit being deployed (default: from CI variables or git)')
     .option('--branch <name>', 'git branch being deployed (default: from CI variables or git)')
     .option('--no-bake', 'skip the bake for an emergency fix: live as soon as the new group is healthy, no alarm can roll it back (needs --yes on protected environments; recorded in the release history)')
-    .addHelpText('after', '\nExamples:\n  shipper deploy --env test --image-tag v42\n  shipper deploy --env prod --image-tag v42 --yes --timeout 30m   # in CI\n\nNotifications (descriptor key `notifications`: webhooks, newRelic, snsTopicArns) are sent\nconcurrently and awaited at most 5 s; a failing one is a warning, never a different exit code.\nNEW_RELIC_API_KEY is the New Relic API key unless the descriptor names a secret for it.')
+    .addHelpText('after', '\nExamples:\n  shipper deploy --env test --image-tag v42\n  shipper deploy --env prod --image-tag v42 --yes --timeout 30m   # in CI\n  shipper deploy --env test --image-tag v42 -f billing/shipper.yml -f search/shipper.yml\n  shipper deploy --env test --image-tag v42 --all --concurrency 8   # every service of shipper.workspace.yml\n\nSeveral services deploy in parallel (--concurrency, default 4); one failing never stops the others.\nAt the end a summary table gives each one\'s release, outcome, time and root cause. A protected\nenvironment is confirmed once for all of them (or --yes). Ctrl-C cancels every update in progress\nand starts no other; a second Ctrl-C leaves them to CloudFormation (exit 130).\n\nNotifications (descriptor key `notifications`: webhooks, newRelic, snsTopicArns) are sent\nconcurrently and awaited at most 5 s; a failing one is a warning, never a different exit code.\nNEW_RELIC_API_KEY is the New Relic API key unless the descriptor names a secret for it.')
     .action(async (opts) => {
       result = await oneOrMany(
         opts,

@@ -6,6 +6,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { ExitCode } from '../../src/errors.js';
 import { DIGEST_V2 } from '../deploy/harness.js';
+import path from 'node:path';
+import { loadServiceEnvironment } from '../../src/descriptor/load.js';
+import { SimCloud } from '../sim/cloud.js';
+import { SimPublicRegistry } from '../sim/registry.js';
+import { cli } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/paths.js';
 import { fleetWorld, filesOf } from './fleet-world.js';
 
 describe('plan over many services', () => {
@@ -75,5 +81,26 @@ describe('status and releases over many services', () => {
     expect(alpha).toMatchObject({ service: 'alpha', live: 1 });
     expect(alpha!.releases.map((r) => [r.number, r.outcome, r.service])).toEqual([[1, 'live', 'alpha']]);
     expect(beta!.releases.map((r) => [r.number, r.outcome, r.service])).toEqual([[1, 'rolled-back', 'beta']]);
+  });
+});
+
+describe('the example workspace', () => {
+  it('plans both of its services with --all from a directory below it', async () => {
+    const dir = path.join(repoRoot, 'examples/workspace');
+    const cloud = new SimCloud({ start: '2026-11-23T06:25:30Z' });
+    cloud.ecr.addImage('hello', 'v1', DIGEST_V2).addImage('greeter', 'v1', DIGEST_V2);
+    const services = ['../hello/shipper.yml', 'greeter/shipper.yml'].map((f) => loadServiceEnvironment({ file: path.join(dir, f), env: 'test' }).service);
+    const registry = SimPublicRegistry.serving(...services);
+
+    const run = await cli(['plan', '--env', 'test', '--image-tag', 'v1', '--all'], {
+      cwd: path.join(dir, 'greeter'),
+      env: { PATH: process.env.PATH },
+      deps: { clients: async () => cloud.clients(), clock: cloud.clock, exitNow: () => undefined, registryFetch: registry.fetch, lint: async () => ({ available: true, findings: [] }) },
+    });
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(ExitCode.ok);
+    expect(run.stdout).toMatch(/2 services in test: 2 changes planned/);
+    expect(run.stdout.indexOf('==> hello: changes planned')).toBeLessThan(run.stdout.indexOf('==> greeter: changes planned'));
   });
 });
