@@ -4,6 +4,8 @@
  * services apart (CI groups, --json tags).
  */
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { startReceiver } from '../notify/receiver.js';
 import type { ProgramCall } from '../../src/ci/run-program.js';
 import { ExitCode } from '../../src/errors.js';
 import { DIGEST_V1, DIGEST_V2, touchesOf } from '../deploy/harness.js';
@@ -136,6 +138,54 @@ describe('shipper deploy --all', () => {
     expect(run.code).toBe(ExitCode.ok);
     expect(mostAtOnce).toBe(2);
     for (const name of names) expect(await parameter(w, `${name}-test`, 'ImageDigest')).toBe(DIGEST_V2);
+  });
+});
+
+describe('each service on its own', () => {
+  it('sends each service\'s notifications to its own receivers, about itself only', async () => {
+    const w = fleetWorld(['alpha', 'beta'], { live: true });
+    const receivers = { alpha: await startReceiver(), beta: await startReceiver() };
+    try {
+      for (const name of ['alpha', 'beta'] as const) {
+        const text = readFileSync(w.descriptors[name]!, 'utf8').replace('environments:\n', `notifications:\n  webhooks:\n    - url: ${receivers[name].url}\n      format: json\nenvironments:\n`);
+        writeFileSync(w.descriptors[name]!, text);
+      }
+      w.cloud.scriptInstancesOf('beta-test', [{ signal: 'FAILURE', afterSeconds: 100 }]);
+
+      const run = await w.run(['deploy', '--env', 'test', '--image-tag', 'v2', '--all'], { deps: { notifyBoundMs: 2000 } });
+
+      expect(run.code).toBe(ExitCode.deployRolledBack);
+      const said = (name: 'alpha' | 'beta') => receivers[name].requests.map((r) => [(r.body as { event: string }).event, (r.body as { service: string }).service]);
+      expect(said('alpha')).toEqual([
+        ['deploy.started', 'alpha'],
+        ['deploy.live', 'alpha'],
+      ]);
+      expect(said('beta')).toEqual([
+        ['deploy.started', 'beta'],
+        ['deploy.failed', 'beta'],
+      ]);
+    } finally {
+      await Promise.all([receivers.alpha.close(), receivers.beta.close()]);
+    }
+  });
+
+  it('a second Ctrl-C leaves every update in progress to CloudFormation and exits 130', async () => {
+    const w = fleetWorld(['alpha', 'beta'], { live: true });
+    let executed = 0;
+    onEveryCall(w, (call) => {
+      if (call === 'cloudFormation.executeChangeSet' && ++executed === 2) {
+        w.cloud.clock.schedule(30_000, () => process.emit('SIGINT', 'SIGINT'));
+        w.cloud.clock.schedule(31_000, () => process.emit('SIGINT', 'SIGINT'));
+      }
+    });
+
+    const run = await w.run(['deploy', '--env', 'test', '--image-tag', 'v2', '--all']);
+
+    expect(run.code).toBe(ExitCode.detached);
+    expect(run.stderr).toContain('SIGINT again: leaving now; CloudFormation finishes the operation by itself');
+    const summary = run.stdout.slice(run.stdout.indexOf('==> Summary'));
+    expect(summary).toMatch(/alpha\s+#1\s+left to CloudFormation/);
+    expect(summary).toMatch(/beta\s+#1\s+left to CloudFormation/);
   });
 });
 
