@@ -10,7 +10,6 @@ import { systemClock } from '../aws/api.js';
 import { AdaptivePacer, type CallPacer } from '../aws/pacer.js';
 import { pacedClients } from '../aws/paced-clients.js';
 import { checkBeforeAws } from '../deploy/offline.js';
-import type { DeployContext } from '../deploy/context.js';
 import { runCfnLint } from '../compose/cfn-lint.js';
 import { AbortedError, BadInputError, ExitCode, ServicesFailedError, type ExitCodeValue, type InputProblem } from '../errors.js';
 import type { FleetReporter } from '../fleet/events.js';
@@ -67,7 +66,7 @@ export async function prepareFleet(options: FleetOptions, io: CliIo, deps: CliDe
     const settled = await settleWithLimit(members, concurrency, async (member) => {
       const notes = new RecordingReporter();
       checkNotes.set(member, notes);
-      await checkBeforeAws({ lint, reporter: notes } as unknown as DeployContext, member.target);
+      await checkBeforeAws({ lint, reporter: notes }, member.target);
     });
     const problems: InputProblem[] = [];
     for (const result of settled) {

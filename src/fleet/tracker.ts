@@ -8,7 +8,6 @@ export class ServiceTracker implements Reporter {
   release?: number;
   operationStarted = false;
   failure?: FailureReport;
-  planned = false;
 
   constructor(private readonly next: Reporter) {}
 
@@ -16,7 +15,6 @@ export class ServiceTracker implements Reporter {
     if (event.type === 'release.recorded') this.release = event.number;
     else if (event.type === 'operation.started') this.operationStarted = true;
     else if (event.type === 'deploy.failed') this.failure = event.report;
-    else if (event.type === 'plan.detail') this.planned = event.plan.changes;
     this.next.emit(event);
   }
 
