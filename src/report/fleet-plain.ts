@@ -11,7 +11,7 @@
 import type { FleetEvent, FleetReporter, ServiceResult } from '../fleet/events.js';
 import { SUCCESSFUL_OUTCOMES } from '../fleet/events.js';
 import type { Reporter } from './events.js';
-import { formatFleetSummary, outcomeLabel, styleOutcome } from './fleet-summary.js';
+import { formatFleetSummary, outcomeLabel, servicesCount, styleOutcome } from './fleet-summary.js';
 import { PlainReporter, type TextSink } from './plain.js';
 import { type Style, ansiStyle, noStyle } from './style.js';
 import { formatElapsed } from './time.js';
@@ -62,7 +62,7 @@ export class PlainFleetReporter implements FleetReporter {
     switch (event.type) {
       case 'fleet.started':
         for (const service of event.services) this.laneOf(service);
-        this.header('---', `${this.opts.verb} ${event.services.length} services in ${event.env}, ${event.concurrency} at a time: ${event.services.join(', ')}`);
+        this.header('---', `${this.opts.verb} ${servicesCount(event.services.length)} in ${event.env}, ${event.concurrency} at a time: ${event.services.join(', ')}`);
         return;
       case 'fleet.service-started':
         if (!this.opts.progress) return;

@@ -30,12 +30,17 @@ export function styleOutcome(outcome: FleetOutcome, style: Style, text = outcome
   return style.bad(text);
 }
 
+/** `1 service`, `3 services` */
+export function servicesCount(n: number): string {
+  return `${n} service${n === 1 ? '' : 's'}`;
+}
+
 /** `3 services in test: 2 live, 1 failed` */
 export function summaryHeadline(results: ServiceResult[], env: string): string {
   const counts = new Map<FleetOutcome, number>();
   for (const r of results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
   const parts = [...counts].map(([outcome, n]) => `${n} ${outcomeLabel(outcome)}`);
-  return `${results.length} service${results.length === 1 ? '' : 's'} in ${env}: ${parts.join(', ')}`;
+  return `${servicesCount(results.length)} in ${env}: ${parts.join(', ')}`;
 }
 
 /** The table (after a headline); a long root cause is cut so each row stays one line. */

@@ -12,7 +12,7 @@
 import type { FleetEvent, FleetReporter, ServiceResult } from '../fleet/events.js';
 import { SUCCESSFUL_OUTCOMES } from '../fleet/events.js';
 import type { Reporter, ShipperEvent } from './events.js';
-import { formatFleetSummary, outcomeLabel, styleOutcome, summaryHeadline } from './fleet-summary.js';
+import { formatFleetSummary, outcomeLabel, servicesCount, styleOutcome, summaryHeadline } from './fleet-summary.js';
 import { PlainReporter } from './plain.js';
 import type { Style } from './style.js';
 import { formatElapsed } from './time.js';
@@ -78,7 +78,7 @@ export class TtyFleetReporter implements FleetReporter {
       case 'fleet.started':
         for (const service of event.services) this.stateOf(service);
         this.nameWidth = Math.max(...event.services.map((s) => s.length));
-        this.out.write(`${this.style.bold(`${this.opts.verb} ${event.services.length} services in ${event.env}, ${event.concurrency} at a time`)}\n`);
+        this.out.write(`${this.style.bold(`${this.opts.verb} ${servicesCount(event.services.length)} in ${event.env}, ${event.concurrency} at a time`)}\n`);
         if (this.animate) {
           this.draw();
           this.timer = setInterval(() => {
