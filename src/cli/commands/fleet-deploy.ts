@@ -1,4 +1,5 @@
 /** `shipper deploy` over many services (`-f` repeated, `--all`): one deploy per service, as `deploy` does it. */
+import { refuseUnconfirmedSkip } from '../../bake/skip.js';
 import { runDeploy } from '../../deploy/deploy.js';
 import { BadInputError, type ExitCodeValue } from '../../errors.js';
 import { releaseJournal } from '../../releases/journal.js';
@@ -22,6 +23,8 @@ export async function fleetDeployCommand(options: FleetDeployOptions, io: CliIo,
   const { by, commit, buildUrl } = who();
   const fleet = await prepareFleet(options, io, deps, { rendering: { verb: 'Deploying', order: 'as-they-end' }, offlineChecks: true });
   try {
+    // --no-bake on a protected environment needs an explicit --yes, as for one service (the prompt below is not enough).
+    for (const member of fleet.members) refuseUnconfirmedSkip({ target: member.target, noBake: options.bake === false, yes: options.yes });
     await confirmProtectedFleet(fleet.members, options, io, deps, `Deploy ${options.imageTag ?? options.imageDigest}`);
     const summary = await fleet.run(async (member, output) => {
       const session = await fleet.session(member, output, { by, commit, buildUrl });
@@ -35,6 +38,7 @@ export async function fleetDeployCommand(options: FleetDeployOptions, io: CliIo,
           timeoutMs,
           noWaitBusy: options.waitBusy === false,
           allowSharedChange: options.allowSharedChange,
+          noBake: options.bake === false,
           journal: releaseJournal(releaseStore(session), session.target, who, session.reporter),
         }),
       );

@@ -36,6 +36,7 @@ export async function fleetPlanCommand(options: Omit<PlanOptions, 'file'> & Flee
       target: session.target,
       image: { tag: options.imageTag, digest: options.imageDigest, verifyTag: Boolean(options.imageTag && options.imageDigest) },
       noWaitBusy: options.waitBusy === false,
+      noBake: options.bake === false,
       liveSidecarImages: async (liveDigest) => liveRelease((await releaseStore(session).history()).releases, liveDigest)?.sidecarImages,
     });
     return { outcome: plan.changes ? 'planned' : 'no-changes', json: { plan } };
