@@ -19,6 +19,8 @@ export const ExitCode = {
   aborted: 6,
   /** An AWS call failed for a reason other than the above (credentials, network, permissions). */
   aws: 7,
+  /** Several services (one command, many services) failed, not all in the same way; the summary says how each ended. */
+  servicesFailed: 8,
   /** The operator interrupted and chose to leave while CloudFormation finishes on its own. */
   detached: 130,
 } as const;
@@ -101,4 +103,18 @@ export class AwsCallError extends ShipperError {
 /** Ctrl-C or SIGTERM before the update started: nothing was changed. */
 export class InterruptedError extends ShipperError {
   readonly exitCode = ExitCode.detached;
+}
+
+/**
+ * Some services of a command over many services did not succeed. The exit code is the one they
+ * share when they all failed the same way, else `servicesFailed` (src/fleet/outcome.ts).
+ */
+export class ServicesFailedError extends ShipperError {
+  constructor(
+    readonly exitCode: ExitCodeValue,
+    message: string,
+    options?: { hint?: string },
+  ) {
+    super(message, options);
+  }
 }

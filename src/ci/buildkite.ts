@@ -56,7 +56,7 @@ export function buildkiteCalls(target: StepTarget, outcome: StepOutcome): AgentC
   return [
     annotate('success', liveMarkdown(target, live)),
     // Buildkite refuses empty values; a key shipper does not know is left unset.
-    ...metaData.flatMap(([key, value]) => (value === undefined || value === '' ? [] : [{ args: ['meta-data', 'set', metaDataKey(target.env, key), String(value)] }])),
+    ...metaData.flatMap(([key, value]) => (value === undefined || value === '' ? [] : [{ args: ['meta-data', 'set', metaDataKey(target.env, key, target.perService ? target.service : undefined), String(value)] }])),
   ];
 }
 
@@ -65,8 +65,9 @@ export function annotationContext(target: StepTarget): string {
   return `shipper-${target.service}-${target.env}`;
 }
 
-export function metaDataKey(env: string, key: string): string {
-  return `shipper:${env}:${key}`;
+/** `shipper:prod:release`; with several services in one step, `shipper:billing:prod:release`. */
+export function metaDataKey(env: string, key: string, service?: string): string {
+  return service ? `shipper:${service}:${env}:${key}` : `shipper:${env}:${key}`;
 }
 
 function whyNot(call: AgentCall, result: Exclude<ProgramResult, { kind: 'ok' }>, timeoutMs: number): string {

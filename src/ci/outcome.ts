@@ -27,6 +27,8 @@ export type StepOutcome =
 export interface StepTarget {
   service: string;
   env: string;
+  /** One of several services deployed by one step: meta-data keys name the service (`shipper:<service>:<env>:release`). */
+  perService?: boolean;
 }
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;

@@ -10,6 +10,7 @@ import { SHIPPER_VERSION } from '../version.js';
 import { reportError, reportFailure } from './errors-to-exit.js';
 import type { CliIo } from './io.js';
 import type { CliDependencies } from './session.js';
+import { manyServices, oneOrMany } from './fleet-flags.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -22,13 +23,18 @@ Exit codes:
   5  the stack needs attention (e.g. UPDATE_ROLLBACK_FAILED, or a destroy that ended DELETE_FAILED)
   6  answered no at a confirmation prompt
   7  an AWS call failed (credentials, network, permissions)
+  8  several services (-f repeated, --all) failed in different ways; when all that failed
+     failed alike, their shared code instead (e.g. 4); the summary table says how each ended
   130 interrupted: before the update started (a prompt included) nothing changed; after it
       (a second Ctrl-C), CloudFormation finishes the operation by itself (follow it with
       shipper watch)
   1  a bug in shipper (SHIPPER_DEBUG=1 shows the stack trace)
 With --json, a failure also ends stdout with one {"type":"error","exitCode":N,...} event.
 On Buildkite (BUILDKITE set), deploy, rollback and watch annotate the build with their outcome
-and set meta-data shipper:<env>:release, :image-tag and :image-digest for later steps.
+and set meta-data shipper:<env>:release, :image-tag and :image-digest for later steps
+(shipper:<service>:<env>:... when one step deploys several services).
+deploy, plan, status and releases take several services at once: -f repeated, or --all for
+every service of the workspace file shipper.workspace.yml (see README "Many services at once").
 Times are shown in UTC.`;
 
 export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = {}): Promise<ExitCodeValue> {
@@ -81,11 +87,11 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     return instance ? command.addOption(instanceOption()) : command;
   };
 
-  awsOptions(
+  manyServices(awsOptions(
     program
       .command('deploy')
       .description('deploy an image as an immutable Auto Scaling group replacement; a failure rolls back and never touches live traffic'),
-  )
+  ))
     .option('--image-tag <tag>', 'ECR image tag to deploy (resolved to its digest)')
     .option('--image-digest <sha256:...>', 'deploy exactly this digest (with --image-tag, the tag must point at it in ECR)')
     .option('-y, --yes', 'do not ask for confirmation on protected environments (needed in CI)')
@@ -98,18 +104,21 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
     .option('--branch <name>', 'git branch being deployed (default: from CI variables or git)')
     .option('--no-bake', 'skip the bake for an emergency fix: live as soon as the new group is healthy, no alarm can roll it back (needs --yes on protected environments; recorded in the release history)')
     .option('--ttl <duration>', "with --instance: how long the instance lives from this deploy on (e.g. 3d, 12h; default: the environment's instances.ttl)")
-    .addHelpText('after', '\nExamples:\n  shipper deploy --env test --image-tag v42\n  shipper deploy --env test --instance pr-123 --image-tag pr-123-abc1234 --ttl 2d   # a copy for a branch\n  shipper deploy --env prod --image-tag v42 --yes --timeout 30m   # in CI\n\nNotifications (descriptor key `notifications`: webhooks, newRelic, snsTopicArns) are sent\nconcurrently and awaited at most 5 s; a failing one is a warning, never a different exit code.\nNEW_RELIC_API_KEY is the New Relic API key unless the descriptor names a secret for it.')
+    .addHelpText('after', '\nExamples:\n  shipper deploy --env test --image-tag v42\n  shipper deploy --env test --instance pr-123 --image-tag pr-123-abc1234 --ttl 2d   # a copy for a branch\n  shipper deploy --env prod --image-tag v42 --yes --timeout 30m   # in CI\n  shipper deploy --env test --image-tag v42 -f billing/shipper.yml -f search/shipper.yml\n  shipper deploy --env test --image-tag v42 --all --concurrency 8   # every service of shipper.workspace.yml\n\nSeveral services deploy in parallel (--concurrency, default 4); one failing never stops the others.\nAt the end a summary table gives each one\'s release, outcome, time and root cause. A protected\nenvironment is confirmed once for all of them (or --yes). Ctrl-C cancels every update in progress\nand starts no other; a second Ctrl-C leaves them to CloudFormation (exit 130).\n\nNotifications (descriptor key `notifications`: webhooks, newRelic, snsTopicArns) are sent\nconcurrently and awaited at most 5 s; a failing one is a warning, never a different exit code.\nNEW_RELIC_API_KEY is the New Relic API key unless the descriptor names a secret for it.')
     .action(async (opts) => {
-      const { deployCommand } = await import('./commands/deploy.js');
-      result = await deployCommand(opts, io, deps);
+      result = await oneOrMany(
+        opts,
+        async (one) => (await import('./commands/deploy.js')).deployCommand(one, io, deps),
+        async (many) => (await import('./commands/fleet-deploy.js')).fleetDeployCommand(many, io, deps),
+      );
     });
 
-  awsOptions(
+  manyServices(awsOptions(
     program
       .command('plan')
       .description('preview a deploy: create the change set, show what would change (resources, properties, parameters, images), delete it; nothing is executed'),
     'print the plan as one JSON object on stdout (progress goes to stderr); a failure prints one error event instead',
-  )
+  ))
     .option('--image-tag <tag>', 'ECR image tag to plan (resolved to its digest)')
     .option('--image-digest <sha256:...>', 'plan exactly this digest')
     .option('--no-bake', 'plan it as deploy --no-bake would run it: without the bake')
@@ -119,8 +128,11 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       '\nExamples:\n  shipper plan --env prod --image-tag v42\n  shipper plan --env prod --image-tag v42 --json > plan.json   # in CI, before a block step',
     )
     .action(async (opts) => {
-      const { planCommand } = await import('./commands/plan.js');
-      result = await planCommand(opts, io, deps);
+      result = await oneOrMany(
+        opts,
+        async (one) => (await import('./commands/plan.js')).planCommand(one, io, deps),
+        async (many) => (await import('./commands/fleet-read.js')).fleetPlanCommand(many, io, deps),
+      );
     });
 
   awsOptions(
@@ -142,18 +154,24 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDependencies = 
       result = await rollbackCommand(opts, io, deps);
     });
 
-  awsOptions(program.command('releases').description('release history, newest first, with the live one marked'))
+  manyServices(awsOptions(program.command('releases').description('release history, newest first, with the live one marked')))
     .addHelpText('after', '\nExample:\n  shipper releases --env prod')
     .action(async (opts) => {
-      const { releasesCommand } = await import('./commands/releases.js');
-      result = await releasesCommand(opts, io, deps);
+      result = await oneOrMany(
+        opts,
+        async (one) => (await import('./commands/releases.js')).releasesCommand(one, io, deps),
+        async (many) => (await import('./commands/fleet-read.js')).fleetReleasesCommand(many, io, deps),
+      );
     });
 
-  awsOptions(program.command('status').description('the stack, the live release, the group and its instances, a bake in progress (time left, alarm states), and cleanup leftovers'))
+  manyServices(awsOptions(program.command('status').description('the stack, the live release, the group and its instances, a bake in progress (time left, alarm states), and cleanup leftovers')))
     .addHelpText('after', '\nExample:\n  shipper status --env test')
     .action(async (opts) => {
-      const { statusCommand } = await import('./commands/status.js');
-      result = await statusCommand(opts, io, deps);
+      result = await oneOrMany(
+        opts,
+        async (one) => (await import('./commands/status.js')).statusCommand(one, io, deps),
+        async (many) => (await import('./commands/fleet-read.js')).fleetStatusCommand(many, io, deps),
+      );
     });
 
   awsOptions(program.command('watch').description('attach to the operation in progress (e.g. after the deploying CLI was killed) and follow it to its outcome'))

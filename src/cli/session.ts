@@ -15,7 +15,7 @@ import { OutcomeRecorder } from '../ci/outcome.js';
 import type { ProgramRunner } from '../ci/run-program.js';
 import { confirmOnTerminal } from './confirm.js';
 import { describeFailure } from './errors-to-exit.js';
-import { installInterrupts } from './interrupts.js';
+import { installInterrupts, type Interrupts } from './interrupts.js';
 import type { CliIo } from './io.js';
 import { channelsFor } from '../notify/channels.js';
 import { NotifyingReporter, type NoteContext } from '../notify/notifier.js';
@@ -72,15 +72,46 @@ export interface Session {
 export async function openSession(options: SessionOptions, io: CliIo, deps: CliDependencies = {}, notify?: Omit<NoteContext, 'service' | 'environment'>): Promise<Session> {
   const target = resolveTarget(loadServiceEnvironment({ file: options.file, env: options.env, cwd: io.cwd }), options);
   // The environment's region is the only one: the template, the boot script and the clients agree on it.
-  const region = target.service.region;
-  const makeClients = deps.clients ?? (async (r: string, p?: string, role?: { roleArn?: string }) => (await import('../aws/sdk-factory.js')).createAwsClients({ region: r, profile: p, env: io.env, roleArn: role?.roleArn }));
   const clock = deps.clock ?? systemClock;
   const pacer = deps.pacer ?? new AdaptivePacer(clock);
-  const clients = pacedClients(await makeClients(region, options.profile ?? io.env.AWS_PROFILE, { roleArn: target.service.roleArn }), pacer);
+  const clients = pacedClients(await awsClientFactory(io, deps)(target.service.region, options.profile ?? io.env.AWS_PROFILE, { roleArn: target.service.roleArn }), pacer);
   const choice = { json: Boolean(options.json), stream: io.stdout, isTTY: Boolean(io.stdout.isTTY), env: io.env };
   const baseReporter = await createReporter(choice);
   const interrupts = installInterrupts(io, deps.exitNow ?? ((code) => process.exit(code)), { json: options.json });
-  const watched = interrupts.watch(baseReporter);
+  const interactive = isInteractive(choice) && io.stdinIsTTY && !options.json;
+  return serviceSession({ target, clients, clock, pacer, output: baseReporter, interrupts, ownsInterrupts: true, interactive, io, deps, notify });
+}
+
+/** How the command makes AWS clients: the injected ones (tests), else SDK clients for a region, profile and role. */
+export function awsClientFactory(io: CliIo, deps: CliDependencies): NonNullable<CliDependencies['clients']> {
+  return deps.clients ?? (async (r: string, p?: string, role?: { roleArn?: string }) => (await import('../aws/sdk-factory.js')).createAwsClients({ region: r, profile: p, env: io.env, roleArn: role?.roleArn }));
+}
+
+/** What one service's session is made of; a command over many services makes one per service, sharing the rest. */
+export interface ServiceSessionParts {
+  target: ServiceEnvironment;
+  /** Already paced by `pacer`. */
+  clients: AwsClients;
+  clock: Clock;
+  /** Paces the AWS calls; shared by every service using the same clients. */
+  pacer: CallPacer;
+  /** Where this service's events end up: the command's renderer, or the service's lane in a fleet display. */
+  output: Reporter;
+  interrupts: Interrupts;
+  /** This session is the command's only one: closing it removes the signal handlers. */
+  ownsInterrupts: boolean;
+  /** A person at a terminal can answer a confirmation. */
+  interactive: boolean;
+  io: CliIo;
+  deps: CliDependencies;
+  notify?: Omit<NoteContext, 'service' | 'environment'>;
+  /** Several services in one CI step: the CI's meta-data keys name the service too. */
+  ciPerService?: boolean;
+}
+
+export async function serviceSession(parts: ServiceSessionParts): Promise<Session> {
+  const { target, clients, clock, pacer, interrupts, io, deps, notify } = parts;
+  const watched = interrupts.watch(parts.output);
   const notifier = notify
     ? new NotifyingReporter(
         watched,
@@ -108,20 +139,19 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
     try {
       const failure = err === undefined ? undefined : describeFailure(err, io.env);
       // An instance has its own annotation and meta-data (shipper:test-pr-123:release), never the main stack's.
-      warnings = await ci.publish({ service: target.service.service, env: target.instance ? `${target.env}-${target.instance.name}` : target.env }, outcome.outcome(failure));
+      warnings = await ci.publish({ service: target.service.service, env: target.instance ? `${target.env}-${target.instance.name}` : target.env, ...(parts.ciPerService ? { perService: true } : {}) }, outcome.outcome(failure));
     } catch (failure) {
       warnings = [`could not tell the CI how this ended: ${(failure as Error).message}`];
     }
     for (const message of warnings) reporter.emit({ type: 'warning', message });
   };
-  const interactive = isInteractive(choice) && io.stdinIsTTY && !options.json;
   const ctx: DeployContext = {
     clients,
     clock,
     reporter,
     confirm:
       deps.confirm ??
-      (interactive
+      (parts.interactive
         ? (question: string) => {
             reporter.pause?.();
             return confirmOnTerminal(question);
@@ -134,7 +164,7 @@ export async function openSession(options: SessionOptions, io: CliIo, deps: CliD
     pacer,
   };
   const close = () => {
-    interrupts.dispose();
+    if (parts.ownsInterrupts) interrupts.dispose();
     reporter.close();
   };
   return {

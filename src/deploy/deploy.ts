@@ -4,7 +4,7 @@
  * anything else rolls back with the previous release still serving.
  */
 import type { ServiceEnvironment } from '../descriptor/schema.js';
-import { AbortedError, BadInputError, NeedsAttentionError } from '../errors.js';
+import { AbortedError, BadInputError, InterruptedError, NeedsAttentionError } from '../errors.js';
 import { templateProblems } from '../compose/checks.js';
 import { composeStack } from '../compose/stack.js';
 import { ParameterNames, type CfnTemplate } from '../compose/template.js';
@@ -172,6 +172,8 @@ async function executeRelease(ctx: DeployContext, req: DeployRequest, { facts, t
   try {
     checkSharedResources(plan.resourceChanges, plan.groupReplaced, Boolean(req.allowSharedChange));
     await confirmProtected(ctx, req, `Deploy ${facts.imageTag ?? facts.imageDigest} to ${target.env} (${stackName})?`);
+    // Several services in one command share one interrupt: one still planning when it comes never starts its update.
+    if (ctx.interrupt?.aborted) throw new InterruptedError('interrupted before the update started; the change set was deleted and nothing was changed');
   } catch (err) {
     await discardChangeSet(ctx, stackName, plan);
     throw err;

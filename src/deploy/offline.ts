@@ -9,7 +9,8 @@ import type { DeployContext } from './context.js';
 /** A rollback checks before reading its history, then deploys: one check (and one cfn-lint run) per loaded target. */
 const checked = new WeakSet<ServiceEnvironment>();
 
-export async function checkBeforeAws(ctx: DeployContext, target: ServiceEnvironment): Promise<void> {
+/** Needs only the linter and a reporter: a command over many services checks them all before it makes any client. */
+export async function checkBeforeAws(ctx: Pick<DeployContext, 'lint' | 'reporter'>, target: ServiceEnvironment): Promise<void> {
   if (checked.has(target)) return;
   const report = await checkOffline(target, ctx.lint);
   checked.add(target);

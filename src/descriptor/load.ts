@@ -117,7 +117,8 @@ function fragmentKey(source: YamlSource, env: string, descriptorPath: string): F
   return { descriptorPath, location: source.locate(keyPath), path: formatPath(keyPath) };
 }
 
-function toProblem(issue: z.core.$ZodIssue, source: YamlSource, schema: z.ZodType, prefix: KeyPath): InputProblem {
+/** A zod issue as a located problem (file, line, key path, what was expected, a hint); also used for the workspace file. */
+export function toProblem(issue: z.core.$ZodIssue, source: YamlSource, schema: z.ZodType, prefix: KeyPath): InputProblem {
   const issuePath = issue.path as KeyPath;
   const fullPath = [...prefix, ...issuePath];
   if (issue.code === 'unrecognized_keys') {

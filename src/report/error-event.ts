@@ -5,7 +5,7 @@
  */
 import type { ExitCodeValue, InputProblem } from '../errors.js';
 
-export type ErrorKind = 'internal' | 'bad-input' | 'preflight-refused' | 'deploy-rolled-back' | 'needs-attention' | 'not-confirmed' | 'aws' | 'interrupted';
+export type ErrorKind = 'internal' | 'bad-input' | 'preflight-refused' | 'deploy-rolled-back' | 'needs-attention' | 'not-confirmed' | 'aws' | 'interrupted' | 'services-failed';
 
 export interface ErrorEvent {
   type: 'error';
@@ -27,6 +27,7 @@ const KINDS: Record<number, ErrorKind> = {
   5: 'needs-attention',
   6: 'not-confirmed',
   7: 'aws',
+  8: 'services-failed',
   130: 'interrupted',
 };
 

@@ -74,6 +74,8 @@ export class SimCloud {
   /** Where failing instances write their boot log; the simulated CloudWatch Logs unless a test points it elsewhere (moto). */
   bootLogSink?: (logGroup: string, instanceId: string, lines: string[]) => void;
   private readonly instanceScripts: InstanceScript[] = [];
+  /** Scripts for one stack's instances only (several stacks deploying at once). */
+  private readonly stackInstanceScripts = new Map<string, InstanceScript[]>();
 
   constructor(opts: SimCloudOptions = {}) {
     this.account = opts.account ?? '123456789012';
@@ -94,7 +96,7 @@ export class SimCloud {
       random: this.random,
       autoScaling: this.autoScaling,
       timings: this.timings,
-      nextInstanceScript: () => this.instanceScripts.shift() ?? this.defaultInstanceScript,
+      nextInstanceScript: (stackName) => (stackName ? this.stackInstanceScripts.get(stackName)?.shift() : undefined) ?? this.instanceScripts.shift() ?? this.defaultInstanceScript,
       loadBalancing: this.loadBalancing,
       writeBootLog: (group, instanceId, lines) => (this.bootLogSink ? this.bootLogSink(group, instanceId, lines) : this.logs.createGroup(group).putLines(group, `boot/${instanceId}`, lines)),
     };
@@ -109,6 +111,14 @@ export class SimCloud {
   /** The next launched instances behave like this, in order; after that, the default script. */
   scriptInstances(scripts: InstanceScript[]): this {
     this.instanceScripts.push(...scripts.map((s) => ({ ...s })));
+    return this;
+  }
+
+  /** The next instances launched for this stack behave like this, whatever other stacks launch meanwhile. */
+  scriptInstancesOf(stackName: string, scripts: InstanceScript[]): this {
+    const queue = this.stackInstanceScripts.get(stackName) ?? [];
+    queue.push(...scripts.map((s) => ({ ...s })));
+    this.stackInstanceScripts.set(stackName, queue);
     return this;
   }
 

@@ -74,7 +74,7 @@ export function runGroup(work: ResourceWork): void {
       vpcZoneIdentifier: vpcZones(work),
       health: groupHealthSpec(resolveParameterRefs(work.resource.properties, work.params) as Record<string, any>),
       onInstanceLaunched: (instance) => {
-        const script = world.nextInstanceScript();
+        const script = world.nextInstanceScript(stack.stackName);
         if (script.signal !== 'NONE') {
           const signal = script.signal;
           work.after(script.afterSeconds, () => {

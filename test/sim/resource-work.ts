@@ -21,7 +21,7 @@ export interface SimWorld {
   autoScaling: AutoScalingService;
   timings: Timings;
   /** What the next launched instance will do (scripted by the test, or the default). */
-  nextInstanceScript(): InstanceScript;
+  nextInstanceScript(stackName?: string): InstanceScript;
   /** An instance's boot script copying its log to CloudWatch Logs (stream boot/<id>) before it signals FAILURE. */
   writeBootLog?(logGroup: string, instanceId: string, lines: string[]): void;
   /** Listener rules and their priorities (ListenerRule resources claim one). */
