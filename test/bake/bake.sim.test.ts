@@ -12,7 +12,7 @@ import type { AwsClients } from '../../src/aws/api.js';
 import { editedExample } from '../helpers/temp-service.js';
 import { exampleDir } from '../helpers/paths.js';
 import type { SimCloudWatch } from '../sim/alarms.js';
-import { world, type World } from '../deploy/harness.js';
+import { touchesOf, world, type World } from '../deploy/harness.js';
 
 const DEFAULT_ALARMS = ['hello-test-bake-target-5xx', 'hello-test-bake-unhealthy-hosts'];
 
@@ -179,5 +179,42 @@ describe('shipper plan with a bake', () => {
     });
     const skipped = await w.run(['plan', '--env', 'test', '--image-tag', 'v2', '--no-bake']);
     expect(skipped.stdout).toMatch(/Bake: SKIPPED \(--no-bake\)/);
+  });
+});
+
+describe('a bake from the descriptor, end to end', () => {
+  const BREACH = 'Threshold Crossed: 2 out of the last 3 datapoints [14.2 (23/11/26 06:37:00), 9.6 (23/11/26 06:36:00)] were greater than the threshold (5.0) (minimum 2 datapoints for OK -> ALARM transition).';
+
+  it('the default alarms guard the deploy; live is announced only after the bake, with the old group kept until then', async () => {
+    const w = bakeWorld(bakedExample('{minutes: 10}'));
+    for (const name of DEFAULT_ALARMS) w.alarms.put(name, { state: 'OK' });
+    const start = w.cloud.clock.now().getTime();
+
+    const run = await w.deploy('--wait-cleanup');
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/hello-test-bake-target-5xx/);
+    // Ten minutes of bake come on top of the rollout of about four: live only after both.
+    expect(w.cloud.clock.now().getTime() - start).toBeGreaterThan(13 * 60_000);
+    const oldGroupDeleted = touchesOf(w.cloud, w.oldGroup).find((m) => m.action === 'delete-group-started');
+    expect(oldGroupDeleted!.time.getTime() - start).toBeGreaterThan(13 * 60_000);
+  });
+
+  it('a default alarm going to ALARM mid-bake rolls back: the alarm and CloudWatch\'s reason are the root cause, the old group serves on untouched', async () => {
+    const w = bakeWorld(bakedExample('{minutes: 10}'));
+    for (const name of DEFAULT_ALARMS) w.alarms.put(name, { state: 'OK' });
+    // The rollout takes about four minutes on the trace's timings; eight minutes in is mid-bake.
+    w.alarms.setAlarmStateAfter(8 * 60, { AlarmName: 'hello-test-bake-target-5xx', StateValue: 'ALARM', StateReason: BREACH });
+
+    const run = await w.deploy();
+
+    expect(run.code).toBe(4);
+    const output = run.stdout + run.stderr;
+    expect(output).toMatch(/hello-test-bake-target-5xx/);
+    expect(output).toContain(BREACH);
+    expect(output).not.toMatch(/is live/);
+    expect(output).toMatch(/UPDATE_ROLLBACK_COMPLETE/);
+    expect(touchesOf(w.cloud, w.oldGroup)).toEqual([]);
   });
 });

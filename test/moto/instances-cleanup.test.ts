@@ -84,7 +84,7 @@ describe('short-lived instances against moto_server', () => {
   it('lists the main stack and two instances, destroys one, and --expired removes the expired one', async () => {
     expect((await local.shipper(['deploy', '--env', LOCAL_ENV, '-f', local.descriptor, '--image-tag', 'v1'])).code).toBe(ExitCode.ok);
     await createInstance('pr-1', new Date(Date.now() - 3 * 3600_000).toISOString());
-    await createInstance('pr-2', new Date(Date.now() + 48 * 3600_000).toISOString());
+    await createInstance('pr-2', new Date(Date.now() + (47 * 60 + 10) * 60_000).toISOString());
 
     const list = await local.shipper(['list', '--env', LOCAL_ENV, '-f', local.descriptor, '--json']);
     expect(list.stderr).toBe('');

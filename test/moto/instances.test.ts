@@ -1,7 +1,7 @@
 /**
  * An instance (`--instance pr-7`) created next to the main stack over HTTP against moto_server:
  * the real SDK's DescribeRules on the seeded ALB listener, the stack's tags, its listener rule on
- * a free priority and its own release history in SSM.
+ * a free priority and its own release history in SSM; then listed and destroyed.
  */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -86,9 +86,31 @@ describe('an instance next to the main stack on moto_server', () => {
       const again = await local.shipper(['deploy', '--env', LOCAL_ENV, '-f', file, '--instance', 'pr-7', '--image-tag', 'v1']);
       expect(again.code).toBe(0);
       expect(again.stdout).toMatch(/listener rule priority 122 .*kept from the stack/);
+
+      // The whole life of an instance: listed beside the main stack with its release, owner and
+      // expiry, then destroyed with its history; the main stack and its history stay.
+      const listed = await local.shipper(['list', '--env', LOCAL_ENV, '-f', file, '--json']);
+      expect(listed.code).toBe(0);
+      const rows = (JSON.parse(listed.stdout) as { stacks: Array<{ name: string; stackName: string; live?: { tag?: string }; owner?: string; branch?: string; expiresAt?: string; expired: boolean }> }).stacks;
+      expect(rows.map((r) => [r.name, r.stackName, r.live?.tag])).toEqual([['main', MAIN, 'v1'], ['pr-7', INSTANCE, 'v1']]);
+      expect(rows[1]).toMatchObject({ owner: tags[StackTags.owner], branch: 'pr/7', expired: false });
+      expect(Date.parse(rows[1]!.expiresAt!)).toBeGreaterThan(Date.now() + 86_400_000);
+
+      const nothingExpired = await local.shipper(['destroy', '--env', LOCAL_ENV, '-f', file, '--expired', '--yes']);
+      expect(nothingExpired.code).toBe(0);
+      expect((await stack(INSTANCE)).StackStatus).toBe('UPDATE_COMPLETE');
+
+      const destroyed = await local.shipper(['destroy', '--env', LOCAL_ENV, '-f', file, '--instance', 'pr-7', '--yes']);
+      expect(destroyed.stderr).toBe('');
+      expect(destroyed.code).toBe(0);
+      const left = (await local.cloudFormation.send(new DescribeStacksCommand({}))).Stacks ?? [];
+      expect(left.filter((s) => s.StackStatus !== 'DELETE_COMPLETE').map((s) => s.StackName)).toContain(MAIN);
+      expect(left.filter((s) => s.StackStatus !== 'DELETE_COMPLETE').map((s) => s.StackName)).not.toContain(INSTANCE);
+      await expect(ssm.send(new GetParameterHistoryCommand({ Name: `/shipper/hello/${LOCAL_ENV}/instances/pr-7/releases` }))).rejects.toMatchObject({ name: 'ParameterNotFound' });
+      expect(await history(`/shipper/hello/${LOCAL_ENV}/releases`)).toEqual(['v1']);
     } finally {
       elb.destroy();
       ssm.destroy();
     }
-  }, 120_000);
+  }, 240_000);
 });
