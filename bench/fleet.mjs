@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Thirty services deploying at once in one simulated account, against one service alone.
 // Build first: npm run bench:fleet. Every service is a copy of examples/hello under its own
-// name (and stack), live on v1; each deploys v2 through the real CLI, in one process, sharing
-// one set of clients. The simulated cloud throttles CloudFormation and Auto Scaling as token
-// buckets (test/sim/throttle-rates.ts, each rate with its source) and its clock runs
-// concurrently: simulated time is the slowest deploy's, not the sum of everybody's waits.
+// name (and stack), live on v1. One `shipper deploy -f ... -f ... --concurrency N` deploys v2 to
+// all of them (the fleet runner, src/fleet), in one process, sharing one set of clients. The
+// simulated cloud throttles CloudFormation and Auto Scaling as token buckets
+// (test/sim/throttle-rates.ts, each rate with its source) and its clock runs concurrently: simulated time is the slowest deploy's, not the sum of everybody's waits.
 // Reported, in simulated time only, all in this one run:
 // 1. calls AWS throttled (the simulated cloud's count) and deploys that failed because of it (must be 0);
 // 2. API calls per deploy, fleet against alone;
@@ -72,35 +72,9 @@ function liveWorld(services) {
   return { cloud, registry };
 }
 
-/**
- * Runs `tasks` with at most `limit` at a time. The one place a fleet runner (src/fleet) would
- * replace: it takes thunks and returns their results in order.
- */
-async function runPool(tasks, limit) {
-  const results = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
-}
-
-/** `shipper deploy --env test --image-tag v2 --json` of one service, on the shared clients and pacer. */
-async function deployOne(cloud, registry, clients, pacer, service) {
-  const events = [];
-  const stderr = [];
-  const io = {
-    stdout: { write: (s) => { for (const l of s.split('\n').filter(Boolean)) events.push({ at: cloud.clock.nowMs(), event: JSON.parse(l) }); }, isTTY: false },
-    stderr: { write: (s) => stderr.push(s) },
-    env: { PATH: process.env.PATH, USER: 'bench' },
-    cwd: service.dir,
-    stdinIsTTY: false,
-  };
-  const code = await runCli(['deploy', '--env', 'test', '--image-tag', 'v2', '--json'], io, {
+/** The options every in-process command of the bench gets: the simulated cloud, shared clients and pacer. */
+function benchDeps(cloud, registry, clients, pacer) {
+  return {
     clients: async () => clients,
     clock: cloud.clock,
     exitNow: () => undefined,
@@ -108,8 +82,47 @@ async function deployOne(cloud, registry, clients, pacer, service) {
     // cfn-lint is a real process taking real seconds; the simulated clock must not wait on it.
     lint: async () => ({ available: true, findings: [] }),
     pacer,
+  };
+}
+
+/** Runs a command in process with --json, keeping every NDJSON event with the simulated time it was printed at. */
+async function runJson(cloud, args, cwd, deps) {
+  const events = [];
+  const stderr = [];
+  const io = {
+    stdout: { write: (s) => { for (const l of s.split('\n').filter(Boolean)) events.push({ at: cloud.clock.nowMs(), event: JSON.parse(l) }); }, isTTY: false },
+    stderr: { write: (s) => stderr.push(s) },
+    env: { PATH: process.env.PATH, USER: 'bench' },
+    cwd,
+    stdinIsTTY: false,
+  };
+  const code = await runCli([...args, '--json'], io, deps);
+  return { code, events, stderr: stderr.join('') };
+}
+
+/** One service alone: `shipper deploy --env test --image-tag v2`. */
+async function deployAlone(cloud, registry, clients, pacer, service) {
+  const run = await runJson(cloud, ['deploy', '--env', 'test', '--image-tag', 'v2'], service.dir, benchDeps(cloud, registry, clients, pacer));
+  return [{ service, ...run }];
+}
+
+/**
+ * The fleet: one `shipper deploy --env test --image-tag v2 -f a/shipper.yml -f b/shipper.yml ...
+ * --concurrency N` (src/fleet), split back into each service's events by their `service` field.
+ */
+async function deployFleet(cloud, registry, clients, pacer, services) {
+  const files = services.flatMap((s) => ['-f', path.join(s.dir, 'shipper.yml')]);
+  const run = await runJson(cloud, ['deploy', '--env', 'test', '--image-tag', 'v2', '--concurrency', String(CONCURRENCY), ...files], root, benchDeps(cloud, registry, clients, pacer));
+  const summary = run.events.find((e) => e.event.type === 'fleet.summary')?.event;
+  return services.map((service) => {
+    const result = summary?.services.find((r) => r.service === service.name);
+    return {
+      service,
+      code: result ? result.exitCode : run.code,
+      events: run.events.filter((e) => e.event.service === service.name && !e.event.type.startsWith('fleet.')),
+      stderr: result && result.exitCode !== 0 ? `${result.rootCause ?? ''} ${result.message ?? ''}` : run.code !== 0 && !summary ? run.stderr : '',
+    };
   });
-  return { service, code, events, stderr: stderr.join('') };
 }
 
 const NO_PACING = { take: async () => undefined, settle: () => undefined };
@@ -134,7 +147,7 @@ async function measure(services, pacing) {
   cloud.calls.reset();
   const start = cloud.clock.nowMs();
   const wallStart = performance.now();
-  const runs = await runPool(services.map((s) => () => deployOne(cloud, registry, clients, pacer, s)), CONCURRENCY);
+  const runs = services.length === 1 ? await deployAlone(cloud, registry, clients, pacer, services[0]) : await deployFleet(cloud, registry, clients, pacer, services);
   const end = cloud.clock.nowMs();
   const wallMs = performance.now() - wallStart;
   const calls = cloud.calls.snapshot();
