@@ -4,7 +4,8 @@
 // name (and stack), live on v1. One `shipper deploy -f ... -f ... --concurrency N` deploys v2 to
 // all of them (the fleet runner, src/fleet), in one process, sharing one set of clients. The
 // simulated cloud throttles CloudFormation and Auto Scaling as token buckets
-// (test/sim/throttle-rates.ts, each rate with its source) and its clock runs concurrently: simulated time is the slowest deploy's, not the sum of everybody's waits.
+// (test/sim/throttle-rates.ts, each rate with its source) and its clock runs concurrently:
+// simulated time is the slowest deploy's, not the sum of everybody's waits.
 // Reported, in simulated time only, all in this one run:
 // 1. calls AWS throttled (the simulated cloud's count) and deploys that failed because of it (must be 0);
 // 2. API calls per deploy, fleet against alone;
