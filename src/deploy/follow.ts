@@ -9,6 +9,7 @@ import type { Stack, StackEvent } from '@aws-sdk/client-cloudformation';
 import { DetachedError } from '../errors.js';
 import { LogicalIds } from '../compose/template.js';
 import type { StackEventPoller } from '../stack-events/poller.js';
+import { stackEventReport } from '../stack-events/event-report.js';
 import { isInProgress, isSuccessfulLive, isTerminal } from '../stack-events/status.js';
 import { failedInstanceIds } from '../stack-events/root-cause.js';
 import type { Cancellation } from '../report/events.js';
@@ -208,18 +209,7 @@ async function pollEvents(ctx: DeployContext, req: FollowRequest, state: Rollout
   const events = await req.poller.poll();
   state.addEvents(events);
   for (const e of events) {
-    const timestamp = e.Timestamp ?? ctx.clock.now();
-    ctx.reporter.emit({
-      type: 'stack.event',
-      eventId: e.EventId ?? '',
-      timestamp,
-      elapsedSeconds: Math.max(0, Math.round((timestamp.getTime() - req.startedAt.getTime()) / 1000)),
-      logicalId: e.LogicalResourceId ?? '',
-      resourceType: e.ResourceType ?? '',
-      status: e.ResourceStatus ?? '',
-      reason: e.ResourceStatusReason,
-      isStack: isStackEvent(req, e),
-    });
+    ctx.reporter.emit(stackEventReport(e, req.startedAt, isStackEvent(req, e), ctx.clock.now()));
   }
   return events;
 }

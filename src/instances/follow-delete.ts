@@ -11,6 +11,7 @@ import { DEFAULT_POLL, type PollTiming } from '../deploy/follow.js';
 import type { DeployContext } from '../deploy/context.js';
 import { describeStack } from '../deploy/stack-state.js';
 import type { StackEventPoller } from '../stack-events/poller.js';
+import { stackEventReport } from '../stack-events/event-report.js';
 import { isInProgress } from '../stack-events/status.js';
 
 export interface DeleteFollow {
@@ -74,18 +75,7 @@ async function pollEvents(ctx: DeployContext, req: DeleteFollow, all: StackEvent
       }
       continue;
     }
-    const timestamp = e.Timestamp ?? ctx.clock.now();
-    ctx.reporter.emit({
-      type: 'stack.event',
-      eventId: e.EventId ?? '',
-      timestamp,
-      elapsedSeconds: Math.max(0, Math.round((timestamp.getTime() - req.startedAt.getTime()) / 1000)),
-      logicalId: e.LogicalResourceId ?? '',
-      resourceType: e.ResourceType ?? '',
-      status: e.ResourceStatus ?? '',
-      reason: e.ResourceStatusReason,
-      isStack,
-    });
+    ctx.reporter.emit(stackEventReport(e, req.startedAt, isStack, ctx.clock.now()));
   }
   return fresh.length;
 }
