@@ -259,3 +259,39 @@ describe('many services in a CI log', () => {
     expect(events.at(-1)).toMatchObject({ type: 'fleet.summary', env: 'test', exitCode: 0 });
   });
 });
+
+describe('shipper deploy --all --instance', () => {
+  it('deploys the same short-lived instance of every service, each next to its main stack with its own tags', async () => {
+    const w = fleetWorld(['alpha', 'beta'], { live: true });
+    for (const file of Object.values(w.descriptors)) {
+      writeFileSync(file, readFileSync(file, 'utf8').replace('    region: eu-west-1\n', '    region: eu-west-1\n    instances:\n      ttl: 2d\n'));
+    }
+
+    const run = await w.run(['deploy', '--env', 'test', '--image-tag', 'v2', '--all', '--instance', 'pr-9', '--branch', 'feature/x']);
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(ExitCode.ok);
+    for (const name of ['alpha', 'beta']) {
+      const stack = (await w.cloud.clients().cloudFormation.describeStacks({ StackName: `${name}-test-pr-9` })).Stacks![0]!;
+      const tags = Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key, t.Value]));
+      expect(tags).toMatchObject({ 'shipper:service': name, 'shipper:instance': 'pr-9', 'shipper:branch': 'feature/x', 'shipper:owner': expect.stringMatching(/alice/) });
+      expect(await parameter(w, `${name}-test-pr-9`, 'ImageDigest')).toBe(DIGEST_V2);
+      // The main stack still serves v1, its group untouched.
+      expect(await parameter(w, `${name}-test`, 'ImageDigest')).toBe(DIGEST_V1);
+      expect(touchesOf(w.cloud, w.oldGroups[name])).toEqual([]);
+    }
+  });
+
+  it('refuses the instance before any AWS call when one selected service does not allow instances', async () => {
+    const w = fleetWorld(['alpha', 'beta'], { live: true });
+    const alpha = w.descriptors.alpha!;
+    writeFileSync(alpha, readFileSync(alpha, 'utf8').replace('    region: eu-west-1\n', '    region: eu-west-1\n    instances:\n      ttl: 2d\n'));
+    w.cloud.calls.reset();
+
+    const run = await w.run(['deploy', '--env', 'test', '--image-tag', 'v2', '--all', '--instance', 'pr-9']);
+
+    expect(run.code).toBe(ExitCode.badInput);
+    expect(run.stderr).toMatch(/does not allow short-lived instances/);
+    expect(w.cloud.calls.total()).toBe(0);
+  });
+});
