@@ -55,6 +55,11 @@ export class BakeWatch {
     return this.bakeStartedAt !== undefined && !this.ended;
   }
 
+  /** When the bake ends as shipper counts it (epoch ms); set once it began. */
+  get endsAtMs(): number | undefined {
+    return this.endsAt;
+  }
+
   /** The new group got in service and the bake began (it may be over). */
   get bakingOrDone(): boolean {
     return this.bakeStartedAt !== undefined;

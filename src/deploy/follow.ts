@@ -88,7 +88,7 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
       });
     }
     const cancelDue = !cancelled && !live && (ctx.interrupt?.aborted || timedOut());
-    const plan = pacer.plan(rolloutView(req, state, stack, live, Boolean(cancelled)), ctx.clock.now().getTime());
+    const plan = pacer.plan(rolloutView(req, state, stack, live, Boolean(cancelled), bake), ctx.clock.now().getTime());
     const signalsBefore = signalCount(state);
     // The status is read on every poll unless the plan trusts the events to say when it moved;
     // a cancel about to be sent always wants it fresh.
@@ -160,7 +160,7 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
     }
 
     const news = { atMs: ctx.clock.now().getTime(), events: fresh.length > 0, any: changed, signalled: signalCount(state) > signalsBefore };
-    let interval = pacer.after(plan, news, rolloutView(req, state, current, live, Boolean(cancelled)));
+    let interval = pacer.after(plan, news, rolloutView(req, state, current, live, Boolean(cancelled), bake));
     // Never sleep past the --timeout: the cancel is due the moment it passes.
     const untilDeadline = req.deadline && !cancelled && !live ? req.deadline.getTime() - ctx.clock.now().getTime() : 0;
     if (untilDeadline > 0) interval = Math.min(interval, untilDeadline);
@@ -171,7 +171,7 @@ export async function followOperation(ctx: DeployContext, req: FollowRequest): P
 }
 
 /** What the pacer needs to know, from what the APIs said so far. */
-function rolloutView(req: FollowRequest, state: RolloutState, stack: Stack | undefined, live: boolean, cancelling: boolean): RolloutView {
+function rolloutView(req: FollowRequest, state: RolloutState, stack: Stack | undefined, live: boolean, cancelling: boolean, bake?: BakeWatch): RolloutView {
   const signals = state.signals;
   const groupEvents = state.newGroupName ? state.events.filter((e) => e.LogicalResourceId === LogicalIds.autoScalingGroup && e.PhysicalResourceId === state.newGroupName) : [];
   return {
@@ -185,6 +185,7 @@ function rolloutView(req: FollowRequest, state: RolloutState, stack: Stack | und
     groupComplete: groupEvents.some((e) => e.ResourceStatus === 'CREATE_COMPLETE' || e.ResourceStatus === 'UPDATE_COMPLETE'),
     resourcesInProgress: resourcesInProgress(req, state.events),
     instancesInService: state.instances.filter((i) => i.lifecycleState === 'InService').length,
+    ...(bake?.baking ? { bakeEndsAtMs: bake.endsAtMs } : {}),
   };
 }
 

@@ -11,6 +11,9 @@
  * - once every signal is in (or the group is complete): the events every second while resources
  *   still change (the stack cannot complete before its last resource), then quickly and
  *   narrowly: DescribeStacks, as live is a stack status, with the events now and then;
+ * - during a bake (the update held open while CloudFormation watches its rollback triggers): the
+ *   events every few seconds, until shortly before the bake's end, then as when settling, so the
+ *   live status at its end is seen as quickly as without a bake;
  * - every 1-5 s, reading everything, whenever resources are changing, something failed or the
  *   stack rolls back (as it always did).
  * Pure: the follow loop describes the rollout, the pacer answers; no clock, no AWS. Another
@@ -42,9 +45,10 @@ export const DEFAULT_POLL: PollTiming = { minMs: 1000, maxMs: 5000, bootMs: 4000
  * - `booting`: the new group's instances boot and no signal failed: events, the group now and then.
  * - `settling`: every expected signal is in (or the group is complete): the events each second
  *   while resources still change, then DescribeStacks every `settleMs`.
+ * - `baking`: settled, but a bake holds the update open until `bakeEndsAtMs`: events every few seconds.
  * - `cleanup`: live, following the old group's deletion (--wait-cleanup): events, adaptive.
  */
-export type PollingPhase = 'changing' | 'booting' | 'settling' | 'cleanup';
+export type PollingPhase = 'changing' | 'booting' | 'settling' | 'baking' | 'cleanup';
 
 /** What the follow loop knows about the rollout after a poll. */
 export interface RolloutView {
@@ -63,6 +67,8 @@ export interface RolloutView {
   /** Resources of this operation whose last event is *_IN_PROGRESS (the stack itself aside). */
   resourcesInProgress: number;
   instancesInService: number;
+  /** While a bake runs: when it ends (epoch ms), as shipper counts it from the new group getting in service. */
+  bakeEndsAtMs?: number;
 }
 
 export function pollingPhase(v: RolloutView): PollingPhase {
@@ -91,6 +97,11 @@ const LAUNCHING_GROUP_EVERY = 2;
 const BOOT_GROUP_EVERY = 3;
 /** Settling reads the events every this many `minMs` (the view; live comes from DescribeStacks). */
 const SETTLE_EVENTS_EVERY = 2;
+
+/** A bake polls this often (its alarms are read at the same pace, bake-watch.ts)... */
+const BAKE_POLL_MS = 5000;
+/** ...until this long before its end, when it settles: CloudFormation's count may end a little earlier than ours. */
+const BAKE_END_LEAD_MS = 10_000;
 
 /** What one poll brought. */
 export interface PollNews {
@@ -132,6 +143,7 @@ export class PollPacer {
         const events = nowMs - this.lastEventsAtMs >= SETTLE_EVENTS_EVERY * this.timing.minMs;
         return { phase, stackFirst: true, events, stack: 'always', group: false };
       }
+      case 'baking':
       case 'cleanup':
         return { phase, stackFirst: false, events: true, stack: 'on-stack-event', group: false };
       case 'changing':
@@ -150,6 +162,8 @@ export class PollPacer {
     switch (this.phaseFor(view, news.atMs)) {
       case 'settling':
         return view.resourcesInProgress > 0 ? minMs : settleMs;
+      case 'baking':
+        return Math.max(minMs, Math.min(BAKE_POLL_MS, view.bakeEndsAtMs! - BAKE_END_LEAD_MS - news.atMs));
       case 'booting':
         // Signals come close together: after one, look again soon for the rest.
         this.intervalMs = news.signalled ? minMs : Math.min(bootMs, Math.round(this.intervalMs * 1.5));
@@ -167,6 +181,7 @@ export class PollPacer {
 
   private phaseFor(view: RolloutView, nowMs: number): PollingPhase {
     let phase = pollingPhase(view);
+    if (phase === 'settling' && view.bakeEndsAtMs !== undefined && nowMs < view.bakeEndsAtMs - BAKE_END_LEAD_MS) phase = 'baking';
     if (phase === 'settling' && this.phase === 'settling' && nowMs - this.lastNewsAtMs >= this.timing.settleQuietMs) this.settledQuietly = true;
     // E.g. an update held open to watch its rollback triggers' alarms: not about to go live.
     if (phase === 'settling' && this.settledQuietly) phase = 'changing';

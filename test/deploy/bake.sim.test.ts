@@ -33,6 +33,25 @@ function plain(run: BakeRun): string {
 }
 
 describe('a deploy with a bake', () => {
+  it('polls slowly while it bakes and sees the live status at its end as quickly as without a bake', async () => {
+    const { w, plan } = bakeWorld(10, [ALARM]);
+    const run = await deployWithBake(w, plan);
+
+    expect(run.error).toBeUndefined();
+    const bakeStart = timeOf(run, 'bake.started')!.getTime();
+    const bakeEnd = of(run, 'bake.started')[0]!.endsAt.getTime();
+    // Between the bake's first minute and its last, the events are read every few seconds, not every second.
+    const reads = w.cloud.calls.log('describeStackEvents').map((c) => c.atMs).filter((t) => t > bakeStart + 60_000 && t < bakeEnd - 60_000);
+    const gaps = reads.slice(1).map((t, i) => t - reads[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(4000);
+    expect(reads.length).toBeLessThanOrEqual(8 * 60 / 4);
+    // Live within a second of CloudFormation ending the bake (UPDATE_COMPLETE_CLEANUP_IN_PROGRESS).
+    const cleanup = w.cloud.cloudFormation.findStack('hello-test')!.events.find((e) => e.LogicalResourceId === 'hello-test' && (e.ResourceStatus as string) === 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')!;
+    const liveAt = timeOf(run, 'deploy.live')!.getTime();
+    expect(liveAt - cleanup.Timestamp!.getTime()).toBeLessThanOrEqual(1000);
+    expect(liveAt).toBeGreaterThanOrEqual(cleanup.Timestamp!.getTime());
+  });
+
   it('bakes with the old group kept, shows each alarm and the time left, and goes live only when the bake ends', async () => {
     const { w, plan } = bakeWorld(10, [ALARM, UNHEALTHY]);
     const run = await deployWithBake(w, plan);
