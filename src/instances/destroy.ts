@@ -8,6 +8,7 @@
  * deletion then needs a confirmation: y/N in a terminal, or --yes; the main stack's name must be
  * typed in a terminal, or --yes given without one.
  */
+import { historyParameterNames } from '../releases/store.js';
 import type { ServiceEnvironment } from '../descriptor/schema.js';
 import { verifyAccount } from '../deploy/account.js';
 import { aws, elapsedSeconds, retryOptions, type DeployContext } from '../deploy/context.js';
@@ -19,7 +20,6 @@ import { StackEventPoller } from '../stack-events/poller.js';
 import { isInProgress } from '../stack-events/status.js';
 import { findEnvironmentStacks, type EnvironmentStacks, type ServiceStack } from './find.js';
 import { followDelete } from './follow-delete.js';
-import { instanceHistoryParameterNames } from './history.js';
 import { INSTANCE_NAME } from './identity.js';
 import { removeHistory, removeLogGroups, stackLogGroups } from './leftovers.js';
 
@@ -166,7 +166,7 @@ export async function deleteAndFollow(ctx: DeployContext, target: ServiceEnviron
     const keepLogs = stack.instance === undefined ? "the environment's own logs" : options.keepLogs ? '--keep-logs' : undefined;
     outcome.logGroups = await removeLogGroups(ctx, stack.stackName, logGroups, keepLogs, region);
     if (stack.instance !== undefined) {
-      outcome.history = await removeHistory(ctx, instanceHistoryParameterNames(target.service.service, target.env, stack.instance), Boolean(options.keepHistory));
+      outcome.history = await removeHistory(ctx, historyParameterNames(target.service.service, target.env, stack.instance), Boolean(options.keepHistory));
     }
   } else {
     outcome.nextSteps = nextStepsAfterFailure(target, stack, outcome.failedResources.map((r) => r.logicalId), roleArn);

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { loadServiceEnvironment } from '../../src/descriptor/load.js';
-import { BadInputError, ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/errors.js';
 import { cli } from '../helpers/cli.js';
-import { MINIMAL_DESCRIPTOR, tempService } from '../helpers/temp-service.js';
+import { MINIMAL_DESCRIPTOR, descriptorProblems, tempService } from '../helpers/temp-service.js';
 
 const LB = `  loadBalancer:
     listenerArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/alb/1/2
@@ -15,16 +15,7 @@ const LB = `  loadBalancer:
 `;
 const WITH_LB = MINIMAL_DESCRIPTOR.replace('  subnets: [subnet-0a1b2c3d]\n', `  subnets: [subnet-0a1b2c3d]\n${LB}`);
 
-function problems(descriptor: string, env = 'test') {
-  const { file } = tempService(descriptor);
-  try {
-    loadServiceEnvironment({ file, env });
-  } catch (err) {
-    expect(err).toBeInstanceOf(BadInputError);
-    return (err as BadInputError).problems;
-  }
-  throw new Error('expected the descriptor to be rejected');
-}
+const problems = descriptorProblems;
 
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 

@@ -6,9 +6,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadServiceEnvironment } from '../../src/descriptor/load.js';
 import { bakeSettings } from '../../src/descriptor/bake-schema.js';
-import { BadInputError } from '../../src/errors.js';
 import { cli } from '../helpers/cli.js';
-import { MINIMAL_DESCRIPTOR, tempService } from '../helpers/temp-service.js';
+import { MINIMAL_DESCRIPTOR, descriptorProblems, tempService } from '../helpers/temp-service.js';
 
 const LB = `  loadBalancer:
     listenerArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/alb/50dc6c495c0c9188/f2f7dc8efc522ab2
@@ -17,16 +16,7 @@ const LB = `  loadBalancer:
 const WITH_LB = MINIMAL_DESCRIPTOR.replace('  subnets: [subnet-0a1b2c3d]\n', `  subnets: [subnet-0a1b2c3d]\n${LB}`);
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
-function problems(descriptor: string, env = 'test') {
-  const { file } = tempService(descriptor);
-  try {
-    loadServiceEnvironment({ file, env });
-  } catch (err) {
-    expect(err).toBeInstanceOf(BadInputError);
-    return (err as BadInputError).problems;
-  }
-  throw new Error('expected the descriptor to be rejected');
-}
+const problems = descriptorProblems;
 
 function load(descriptor: string, env = 'test') {
   return loadServiceEnvironment({ file: tempService(descriptor).file, env }).service;

@@ -2,6 +2,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { loadServiceEnvironment } from '../../src/descriptor/load.js';
+import { BadInputError, type InputProblem } from '../../src/errors.js';
 
 export const MINIMAL_DESCRIPTOR = `service: svc
 image:
@@ -27,4 +29,16 @@ export function tempService(descriptor: string, files: Record<string, string> = 
 export function editedExample(exampleDir: string, edit: (text: string) => string): string {
   const descriptor = edit(readFileSync(path.join(exampleDir, 'shipper.yml'), 'utf8'));
   return tempService(descriptor, { 'cloudformation.yml': readFileSync(path.join(exampleDir, 'cloudformation.yml'), 'utf8') }).dir;
+}
+
+/** The problems the loader reports for this descriptor in `env`; fails the test when it is accepted. */
+export function descriptorProblems(descriptor: string, env = 'test'): InputProblem[] {
+  const { file } = tempService(descriptor);
+  try {
+    loadServiceEnvironment({ file, env });
+  } catch (err) {
+    if (!(err instanceof BadInputError)) throw err;
+    return err.problems;
+  }
+  throw new Error('expected the descriptor to be rejected');
 }

@@ -3,10 +3,10 @@
  * stacks created directly in the simulated cloud with the tags every instance carries
  * (src/instances/identity.ts), plus each instance's own release history.
  */
+import { historyParameterNames } from '../../src/releases/store.js';
 import { composeStack } from '../../src/compose/stack.js';
 import { loadServiceEnvironment } from '../../src/descriptor/load.js';
 import { StackTags, instanceStackName } from '../../src/instances/identity.js';
-import { instanceHistoryParameterNames } from '../../src/instances/history.js';
 import { RECORD_FORMAT } from '../../src/releases/record.js';
 import { exampleDescriptor } from '../helpers/paths.js';
 import { DIGEST_V2, STACK, world, type World } from '../deploy/harness.js';
@@ -65,7 +65,7 @@ export function seedInstance(w: World, seed: InstanceSeed): string {
     idleSecondsAfter: 60,
   });
   if (seed.release) {
-    const names = instanceHistoryParameterNames('hello', 'test', seed.name);
+    const names = historyParameterNames('hello', 'test', seed.name);
     const startedAt = w.cloud.clock.now().toISOString();
     const start = { shipper: RECORD_FORMAT, kind: 'deploy', service: 'hello', env: 'test', stackName, imageTag: 'pr-build', imageDigest: DIGEST_V2, by: seed.owner ?? 'alice', shipperVersion: '0.1.0', startedAt };
     void w.cloud.ssm.putParameter({ Name: names.releases, Value: JSON.stringify(start), Type: 'String', Overwrite: true });

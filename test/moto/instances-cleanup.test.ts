@@ -13,7 +13,6 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { LOCAL_ENV, LOCAL_REGION } from '../../examples/local/seed.mjs';
 import { ExitCode } from '../../src/errors.js';
 import { StackTags, instanceStackName } from '../../src/instances/identity.js';
-import { instanceHistoryParameterNames } from '../../src/instances/history.js';
 import { historyParameterNames } from '../../src/releases/store.js';
 import { useLocalAws } from './local-aws.js';
 
@@ -50,7 +49,7 @@ async function createInstance(instance: string, expiresAt: string): Promise<void
     }),
   );
   const ssm = new SSMClient(config());
-  const names = instanceHistoryParameterNames('hello', LOCAL_ENV, instance);
+  const names = historyParameterNames('hello', LOCAL_ENV, instance);
   await ssm.send(new PutParameterCommand({ Name: names.releases, Type: 'String', Value: JSON.stringify({ shipper: 1, kind: 'deploy', service: 'hello', env: LOCAL_ENV, stackName: instanceStackName(MAIN, instance), imageTag: 'v2', imageDigest: local.seeded.images.v2, by: 'bob', shipperVersion: '0.1.0', startedAt: new Date().toISOString() }) }));
   await ssm.send(new PutParameterCommand({ Name: names.outcomes, Type: 'String', Value: JSON.stringify({ shipper: 1, release: 1, outcome: 'live', endedAt: new Date().toISOString() }) }));
 }
@@ -108,7 +107,7 @@ describe('short-lived instances against moto_server', () => {
     expect(one.stdout).toContain(`Log group ${logGroupOf('pr-2')}: deleted`);
     expect(await stackExists(`${MAIN}-pr-2`)).toBe(false);
     expect(await logGroupExists(logGroupOf('pr-2'))).toBe(false);
-    const pr2 = instanceHistoryParameterNames('hello', LOCAL_ENV, 'pr-2');
+    const pr2 = historyParameterNames('hello', LOCAL_ENV, 'pr-2');
     expect(await parameterExists(pr2.releases)).toBe(false);
     expect(await parameterExists(pr2.outcomes)).toBe(false);
     expect(await stackExists(`${MAIN}-pr-1`)).toBe(true);
@@ -120,7 +119,7 @@ describe('short-lived instances against moto_server', () => {
     expect(expired.stdout).toContain('Deleted 1 of 1 expired instance(s).');
     expect(await stackExists(`${MAIN}-pr-1`)).toBe(false);
     expect(await logGroupExists(logGroupOf('pr-1'))).toBe(false);
-    expect(await parameterExists(instanceHistoryParameterNames('hello', LOCAL_ENV, 'pr-1').releases)).toBe(false);
+    expect(await parameterExists(historyParameterNames('hello', LOCAL_ENV, 'pr-1').releases)).toBe(false);
 
     // The environment itself is untouched: its stack, its history.
     expect(await stackExists(MAIN)).toBe(true);
@@ -137,6 +136,6 @@ describe('short-lived instances against moto_server', () => {
     const run = await local.shipper(['destroy', '--env', LOCAL_ENV, '-f', local.descriptor, '--instance', 'pr-3', '--yes', '--keep-history']);
     expect(run.code).toBe(ExitCode.ok);
     expect(await stackExists(`${MAIN}-pr-3`)).toBe(false);
-    expect(await parameterExists(instanceHistoryParameterNames('hello', LOCAL_ENV, 'pr-3').releases)).toBe(true);
+    expect(await parameterExists(historyParameterNames('hello', LOCAL_ENV, 'pr-3').releases)).toBe(true);
   });
 });
